@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Boot the guest kernel with the initramfs in QEMU and keep its serial log.
+#
+#   scripts/boot.sh NAME [KERNEL ARGS...]
+#
+# Environment (defaults in brackets):
+#   MEM [4G] guest RAM; NODES [1] NUMA nodes (RAM and vCPUs split evenly);
+#   CPUS [2] vCPUs; PMEM legacy pmem as memmap=SIZE!START (e.g. 8G!8G);
+#   SLOTS [0] memory-hotplug slots, MAXMEM [MEM+16G] their ceiling;
+#   RUN guest scripts for mmt.run=; TIMEOUT [600] seconds;
+#   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [build/obj bzImage, build/initramfs.cpio].
+# The log is build/logs/NAME.log. Exit status: 0 when the guest printed
+# MMT-DONE and powered off with no panic, oops, BUG or WARNING in the log;
+# otherwise 1, with the log's tail on stderr.
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: boot.sh NAME [KERNEL ARGS...]}; shift
+MEM=${MEM:-4G} NODES=${NODES:-1} CPUS=${CPUS:-2} SLOTS=${SLOTS:-0}
+TIMEOUT=${TIMEOUT:-600} ACCEL=${ACCEL:-tcg}
+KERNEL=${KERNEL:-$OBJ/arch/x86/boot/bzImage} INITRD=${INITRD:-$BUILD/initramfs.cpio}
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL: run 'make kernel'"
+[ -f "$INITRD" ] || die "no initramfs at $INITRD: run 'make initramfs'"
+mkdir -p "$LOGS"
+log=$LOGS/$name.log
+
+gib() { case $1 in *G) echo "${1%G}";; *M) echo $(( ${1%M} / 1024 ));; *) die "size $1: use nG";; esac; }
+mem_g=$(gib "$MEM")
+[ $((mem_g % NODES)) = 0 ] || die "MEM=$MEM does not split evenly over $NODES nodes"
+[ "$CPUS" -ge "$NODES" ] || die "CPUS=$CPUS: need a vCPU per node ($NODES)"
+
+# One socket per node, so that CPUs of different nodes share no LLC.
+args=(-machine pc -cpu max -smp "$CPUS,sockets=$NODES,cores=$((CPUS / NODES)),threads=1" -nographic -no-reboot -nodefaults
+      -serial "file:$log" -kernel "$KERNEL" -initrd "$INITRD")
+case $ACCEL in
+# One TCG thread per vCPU (MTTCG). x86's text_poke_bp() must not race
+# with the translation of the code it patches: see docs/harness.md.
+tcg) args+=(-accel tcg,thread=multi,tb-size=512) ;;
+kvm) args+=(-accel kvm) ;;
+*) die "ACCEL=$ACCEL: tcg or kvm" ;;
+esac
+memopt="$MEM"
+if [ "$SLOTS" -gt 0 ]; then
+	memopt="$MEM,slots=$SLOTS,maxmem=${MAXMEM:-$((mem_g + 16))G}"
+fi
+args+=(-m "$memopt")
+if [ "$NODES" -gt 1 ]; then
+	per=$((mem_g / NODES)) cpn=$((CPUS / NODES))
+	for ((n = 0; n < NODES; n++)); do
+		args+=(-object "memory-backend-ram,id=ram$n,size=${per}G"
+		       -numa "node,nodeid=$n,memdev=ram$n,cpus=$((n * cpn))-$((n * cpn + cpn - 1))")
+	done
+fi
+cmdline="console=ttyS0,115200 panic=-1 oops=panic loglevel=6 ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
+args+=(-append "$cmdline")
+
+say "boot $name: $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM} (log: ${log#$TOP/})"
+: > "$log"
+start=$(date +%s%N)
+set +e
+timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 "${args[@]}" </dev/null &
+qpid=$!
+# Progress: each MMT-RUN line as the guest reaches it.
+( tail -n +1 -F "$log" 2>/dev/null | grep --line-buffered -E '^MMT-(RUN|BOOTED|PROGRESS)' |
+	sed -u "s/^/  [$name] /" >&2 ) &
+tpid=$!
+wait $qpid; rc=$?
+kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
+set -e
+secs=$(( ($(date +%s%N) - start) / 1000000 ))
+why=""
+if [ $rc = 124 ] || [ $rc = 137 ]; then why="hung: no poweroff within ${TIMEOUT}s"
+elif [ $rc != 0 ]; then why="qemu exited $rc"
+fi
+bad=$(grep -a -m 1 -E 'Kernel panic|Oops|BUG:|WARNING:|general protection fault|Call Trace:' "$log" || true)
+[ -n "$bad" ] && why="${why:+$why; }kernel: $bad"
+grep -aq '^MMT-DONE' "$log" || why="${why:+$why; }the guest did not finish (no MMT-DONE)"
+if [ -n "$why" ]; then
+	printf 'boot %s FAILED after %d ms: %s\n--- last lines of %s ---\n' "$name" "$secs" "$why" "${log#$TOP/}" >&2
+	tail -n 40 "$log" | tr -d '\r' >&2
+	exit 1
+fi
+say "boot $name: done in $secs ms"

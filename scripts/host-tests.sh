@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Host-side harness tests, as MMT-TEST lines (read by results.py):
+# the tree/export round trip and the base source's error path.
+. "$(dirname "$0")/lib.sh"
+
+t() { if [ "$2" = 0 ]; then echo "MMT-TEST ok $1"; else echo "MMT-TEST not ok $1 # $3"; fi; }
+
+# make tree then make export, with no edits, changes nothing in the repo.
+before=$(cd "$TOP" && git status --porcelain -- series mm arch selftests; git -C "$TOP" diff -- series mm arch selftests | sha256sum)
+"$TOP"/scripts/export.sh >/dev/null 2>&1; rc=$?
+after=$(cd "$TOP" && git status --porcelain -- series mm arch selftests; git -C "$TOP" diff -- series mm arch selftests | sha256sum)
+[ $rc = 0 ] && [ "$before" = "$after" ]; t harness.tree-export-roundtrip $? "export after tree changed the series or its patches"
+# ... and the tree then has nothing to do.
+"$TOP"/scripts/tree.sh 2>&1 | grep -q 'up to date'; t harness.tree-idempotent $? "make tree re-applied an unchanged series"
+
+# A KSRC that is not Linux 7.2.13 is refused with a message naming it.
+tmp=$(mktemp -d)
+printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n' > "$tmp/Makefile"
+out=$(KSRC=$tmp BUILD=$tmp/b "$TOP"/scripts/base.sh "$tmp/out" 2>&1); rc=$?
+[ $rc != 0 ] && grep -q "is Linux 6.1.0, the series is against 7.2.13" <<<"$out"
+t harness.base-wrong-version-refused $? "got rc=$rc: $out"
+rm -rf "$tmp"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The guest kernel's .config in build/obj: allnoconfig + Kconfig-notes/*.config
+# (harness.config first, then the others in name order, e.g. the series' own
+# options). Fails, naming them, if requested options did not stick.
+. "$(dirname "$0")/lib.sh"
+
+frags=("$TOP"/Kconfig-notes/harness.config)
+for f in "$TOP"/Kconfig-notes/*.config; do
+	[ "$f" = "$TOP/Kconfig-notes/harness.config" ] || frags+=("$f")
+done
+# Options that need the series (e.g. CONFIG_MEMMAP_TEMPLATE) are only asked
+# for once the tree has it: a fragment names its Kconfig file on a
+# '# needs: path/Kconfig SYMBOL' line.
+use=()
+for f in "${frags[@]}"; do
+	need=$(sed -n 's/^# needs: //p' "$f")
+	if [ -n "$need" ] && ! grep -qs "^config ${need#* }\$" "$TREE/${need%% *}"; then
+		say "skipping $(basename "$f"): build/linux has no ${need#* } in ${need%% *}"
+		continue
+	fi
+	use+=("$f")
+done
+
+mkdir -p "$OBJ"
+cat "${use[@]}" > "$OBJ/fragments.config"
+make -s -C "$TREE" O="$OBJ" ARCH=x86_64 KCONFIG_ALLCONFIG="$OBJ/fragments.config" allnoconfig >/dev/null
+# A merged fragment must be honoured as written: compare every line.
+bad=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$OBJ/fragments.config" |
+	while read -r line; do
+		case $line in
+		"# "*) sym=${line#\# }; sym=${sym%% *}
+		       grep -q "^$sym=" "$OBJ/.config" && echo "$line (got $(grep "^$sym=" "$OBJ/.config"))" ;;
+		*)     grep -qxF "$line" "$OBJ/.config" ||
+		       echo "$line (got $(grep -E "^(# )?${line%%=*}[= ]" "$OBJ/.config" || echo 'not offered'))" ;;
+		esac
+	done)
+[ -z "$bad" ] || die "options that did not stick (missing dependency?):
+$bad"
+say "config: allnoconfig + $(printf '%s ' "${use[@]##*/}")"

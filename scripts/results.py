@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Read guest serial logs: test results and benchmark samples.
+
+  results.py tests LOG...           KUnit (KTAP, parsed by the kernel's own
+                                    kunit_parser) and MMT-TEST lines; prints one
+                                    line per test and 'N passed, N failed'
+                                    (', N skipped'); exit 1 if any failed.
+  results.py bench OUT.json LOG...  MMT-SAMPLE lines grouped into results.json
+                                    and a markdown table on stdout.
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+
+
+def log_lines(path):
+    with open(path, errors="replace") as f:
+        return [l.rstrip("\r\n") for l in f]
+
+
+def kunit_results(lines):
+    """Leaf KUnit tests as (name, status) with status ok/fail/skip."""
+    sys.path.insert(0, os.path.join(BUILD, "linux", "tools", "testing", "kunit"))
+    import kunit_parser
+    from kunit_printer import null_printer
+
+    if not any("KTAP version" in l or "TAP version" in l for l in lines):
+        return []
+    root = kunit_parser.parse_run_tests(lines, null_printer)
+    out = []
+
+    def walk(t, prefix):
+        name = f"{prefix}.{t.name}" if prefix else t.name
+        if t.subtests:
+            for s in t.subtests:
+                walk(s, name)
+            return
+        st = t.status
+        if st == kunit_parser.TestStatus.SUCCESS:
+            out.append((name, "ok", ""))
+        elif st == kunit_parser.TestStatus.SKIPPED:
+            out.append((name, "skip", t.skip_reason))
+        else:
+            out.append((name, "fail", st.name))
+
+    for s in root.subtests:
+        walk(s, "")
+    if root.counts.errors:
+        out.append(("kunit.parse", "fail", f"{root.counts.errors} KTAP errors"))
+    return out
+
+
+def mmt_results(lines):
+    out = []
+    for l in lines:
+        m = re.match(r"^MMT-TEST (ok|not ok|skip) (\S+)(?: # (.*))?", l)
+        if m:
+            st = {"ok": "ok", "not ok": "fail", "skip": "skip"}[m.group(1)]
+            out.append((m.group(2), st, m.group(3) or ""))
+    return out
+
+
+def cmd_tests(logs):
+    counts = {"ok": 0, "fail": 0, "skip": 0}
+    for path in logs:
+        tag = os.path.basename(path).rsplit(".", 1)[0]
+        lines = log_lines(path)
+        res = [("kunit:" + n, s, w) for n, s, w in kunit_results(lines)]
+        res += [("guest:" + n, s, w) for n, s, w in mmt_results(lines)]
+        for name, st, why in res:
+            counts[st] += 1
+            word = {"ok": "PASS", "fail": "FAIL", "skip": "SKIP"}[st]
+            print(f"{word} {tag}/{name}" + (f"  ({why})" if why else ""))
+    line = f"{counts['ok']} passed, {counts['fail']} failed"
+    if counts["skip"]:
+        line += f", {counts['skip']} skipped"
+    return counts, line
+
+
+def samples_from(logs):
+    groups = {}
+    for path in logs:
+        for l in log_lines(path):
+            if not l.startswith("MMT-SAMPLE "):
+                continue
+            s = json.loads(l[len("MMT-SAMPLE "):])
+            key = (s["workload"], json.dumps(s["params"], sort_keys=True), s["mode"],
+                   s["metric"], s["unit"])
+            groups.setdefault(key, []).append(s["value"])
+    return groups
+
+
+def summary(samples):
+    q = statistics.quantiles(samples, n=4) if len(samples) >= 2 else [samples[0]] * 3
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
+            "p25": q[0], "p75": q[2],
+            "stdev": statistics.stdev(samples) if len(samples) >= 2 else 0.0}
+
+
+def cmd_bench(out, logs, kernel, accel):
+    results = []
+    for (w, p, mode, metric, unit), vals in samples_from(logs).items():
+        r = {"workload": w, "params": json.loads(p), "mode": mode, "metric": metric,
+             "unit": unit, "samples": vals}
+        r.update(summary(vals))
+        results.append(r)
+    doc = {"kernel": kernel, "accel": accel, "results": results}
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"| workload | params | mode | metric | n | median | p25-p75 | min-max | unit |")
+    print(f"|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        ps = " ".join(f"{k}={v}" for k, v in r["params"].items())
+        print(f"| {r['workload']} | {ps} | {r['mode']} | {r['metric']} | {len(r['samples'])} | "
+              f"{r['median']:.4g} | {r['p25']:.4g}-{r['p75']:.4g} | {r['min']:.4g}-{r['max']:.4g} | {r['unit']} |")
+    return results
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[0] == "tests":
+        counts, line = cmd_tests(argv[1:])
+        print(line)
+        return 1 if counts["fail"] else 0
+    if len(argv) >= 3 and argv[0] == "bench":
+        res = cmd_bench(argv[1], argv[2:], os.environ.get("KERNEL_RELEASE", "?"),
+                        os.environ.get("ACCEL", "tcg"))
+        return 0 if res else 1
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the Debian packages the harness needs (only those missing).
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod rsync
+      ccache qemu-system-x86 busybox-static ndctl daxctl linux-perf python3 gnuplot-nox git xz-utils)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run 'make setup' as root, or install them)"
+say "installing ${missing[*]}"
+apt-get update -q >&2
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
