@@ -17,7 +17,7 @@ mkdir -p "$out"
 "$TOP"/scripts/initramfs.sh
 rm -f "$LOGS"/bench-*.log
 start=$(date +%s)
-trace="trace_event=sched:sched_wakeup,sched:sched_process_exit trace_buf_size=8M traceoff_after_boot"
+trace="trace_event=sched:sched_wakeup,sched:sched_process_exit trace_buf_size=8M traceoff_after_boot trace_clock=global"
 for ((i = 1; i <= BOOTS; i++)); do
 	say "bench: deferred init boot $i/$BOOTS"
 	MEM=16G NODES=2 CPUS=2 RUN=bench-deferred "$TOP"/scripts/boot.sh "bench-deferred-16g-2n-$i" \

@@ -50,7 +50,7 @@ if [ "$NODES" -gt 1 ]; then
 		       -numa "node,nodeid=$n,memdev=ram$n,cpus=$((n * cpn))-$((n * cpn + cpn - 1))")
 	done
 fi
-cmdline="console=ttyS0,115200 panic=-1 oops=panic loglevel=6 ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
+cmdline="console=ttyS0,115200 panic=-1 oops=panic loglevel=7 ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
 args+=(-append "$cmdline")
 
 say "boot $name: $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM} (log: ${log#$TOP/})"

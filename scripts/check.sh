@@ -13,7 +13,7 @@ mkdir -p "$LOGS"
 "$TOP"/scripts/host-tests.sh > "$LOGS/host.log"
 status=$LOGS/check-boot.log
 if MEM=8G NODES=2 CPUS=2 PMEM='2G!4G' RUN=check-pmem,check-hmm TIMEOUT=${TIMEOUT:-1800} \
-	"$TOP"/scripts/boot.sh check kunit.enable=1 2> >(tee "$LOGS/check-boot.err" >&2); then
+	"$TOP"/scripts/boot.sh check kunit.enable=1 kunit.autorun=1 2> >(tee "$LOGS/check-boot.err" >&2); then
 	echo "MMT-TEST ok boot.clean" > "$status"
 else
 	echo "MMT-TEST not ok boot.clean # $(grep -m1 FAILED "$LOGS/check-boot.err")" > "$status"

@@ -23,7 +23,11 @@ done
 
 mkdir -p "$OBJ"
 cat "${use[@]}" > "$OBJ/fragments.config"
-make -s -C "$TREE" O="$OBJ" ARCH=x86_64 KCONFIG_ALLCONFIG="$OBJ/fragments.config" allnoconfig >/dev/null
+# Generated aside and installed only when it differs, so an unchanged config
+# does not make kbuild re-sync and rebuild.
+KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 \
+	KCONFIG_ALLCONFIG="$OBJ/fragments.config" allnoconfig >/dev/null
+if cmp -s "$OBJ/.config.new" "$OBJ/.config"; then rm "$OBJ/.config.new"; else mv "$OBJ/.config.new" "$OBJ/.config"; fi
 # A merged fragment must be honoured as written: compare every line.
 bad=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$OBJ/fragments.config" |
 	while read -r line; do

@@ -26,7 +26,7 @@ kprobe_pair() {
 # print one duration in ns per completed call of FUNC (from perf's ns timestamps).
 perf_calls() {
 	f=$1; shift
-	perf record -q -o /tmp/calls.data -e "mmt:${f}_in" -e "mmt:${f}_out" -a -- "$@" >/tmp/calls.out 2>&1 ||
+	perf record -q -k CLOCK_MONOTONIC -o /tmp/calls.data -e "mmt:${f}_in" -e "mmt:${f}_out" -a -- "$@" >/tmp/calls.out 2>&1 ||
 		{ cat /tmp/calls.out >&2; return 1; }
 	perf script -i /tmp/calls.data --ns -F time,event 2>/dev/null | awk -v f="$f" '
 		{ t = $1; sub(":", "", t); split(t, a, "."); ns = a[1] * 1000000000 + a[2] }

@@ -6,12 +6,12 @@
 # memmap_init_zone_device() time (ns, perf + kprobes) goes to /tmp/pmem.ns,
 # first bind first. Returns non-zero, with the reason on stderr, on any failure.
 pmem_rebind() {
-	mode=$1 map=$2 align=$3 n=$4 mib=$5
-	case $mode in fsdax) dev=/dev/pmem0 ;; devdax) dev=/dev/dax0.0 ;; *) echo "mode $mode?" >&2; return 2 ;; esac
+	ns_mode=$1 map=$2 align=$3 n=$4 mib=$5
+	case $ns_mode in fsdax) dev=/dev/pmem0 ;; devdax) dev=/dev/dax0.0 ;; *) echo "mode $ns_mode?" >&2; return 2 ;; esac
 	ndctl create-namespace -f -e namespace0.0 -m raw >/dev/null 2>&1
 	cat > /tmp/rebind.sh <<EOS
 set -e
-ndctl create-namespace -f -e namespace0.0 -m $mode --map=$map --align=$align >/tmp/ns.json
+ndctl create-namespace -f -e namespace0.0 -m $ns_mode --map=$map --align=$align >/tmp/ns.json
 pattern write $dev $mib 0x5eed$n
 i=0
 while [ \$i -lt $n ]; do
