@@ -5,7 +5,8 @@
 # (trace_event=, traceoff_after_boot). Trace timestamps: 1 us resolution.
 . /mmt/lib.sh
 params="{\"mem_gib\":$(arg mem 0),\"nodes\":$(arg nodes 1)}"
-mode=$(mmt_mode)
+# Deferred init has no memmap template user yet: it is the slow path here.
+mode=slowpath
 awk '{ for (i = 2; i <= NF; i++)
 		if ($i == "sched_wakeup:" || $i == "sched_process_exit:") {
 			c = $(i + 1); if (c !~ /^comm=pgdatinit/) next

@@ -22,24 +22,60 @@ kprobe_pair() {
 	echo "r:mmt/${1}_out $1" >> $T/kprobe_events
 }
 
-# perf_calls FUNC CMD...: run CMD under perf record with FUNC's kprobe pair and
-# print one duration in ns per completed call of FUNC (from perf's ns timestamps).
+# perf_calls FUNC CMD...: run CMD under perf record with FUNC's kprobe pair
+# (and the series' memmap:memmap_init tracepoint where the kernel has it).
+# Prints "kp NS" per completed call of FUNC, from perf's CLOCK_MONOTONIC
+# timestamps (sched_clock is not synchronised across vCPUs under TCG), and
+# "tp NS MODE" per memmap:memmap_init event (the kernel's own ktime).
 perf_calls() {
 	f=$1; shift
-	perf record -q -k CLOCK_MONOTONIC -o /tmp/calls.data -e "mmt:${f}_in" -e "mmt:${f}_out" -a -- "$@" >/tmp/calls.out 2>&1 ||
+	ev="-e mmt:${f}_in -e mmt:${f}_out"
+	[ -d $T/events/memmap/memmap_init ] && ev="$ev -e memmap:memmap_init"
+	# shellcheck disable=SC2086
+	perf record -q -k CLOCK_MONOTONIC -o /tmp/calls.data $ev -a -- "$@" >/tmp/calls.out 2>&1 ||
 		{ cat /tmp/calls.out >&2; return 1; }
-	perf script -i /tmp/calls.data --ns -F time,event 2>/dev/null | awk -v f="$f" '
+	perf script -i /tmp/calls.data --ns -F time,event,trace 2>/dev/null | awk -v f="$f" '
 		{ t = $1; sub(":", "", t); split(t, a, "."); ns = a[1] * 1000000000 + a[2] }
 		$2 == "mmt:" f "_in:"  { start = ns }
-		$2 == "mmt:" f "_out:" && start { print ns - start; start = 0 }'
+		$2 == "mmt:" f "_out:" && start { print "kp", ns - start; start = 0 }
+		$2 == "memmap:memmap_init:" { m = ""; d = ""
+			for (i = 3; i <= NF; i++) { if ($i ~ /^mode=/) m = substr($i, 6); if ($i ~ /^ns=/) d = substr($i, 4) }
+			print "tp", d, m }'
 }
 
-# The memmap init mode this boot runs: the memmap_template= argument of a
-# series kernel, or "base" on a kernel without the series.
-mmt_mode() {
-	m=$(sed -n 's/.*memmap_template=\([a-z]*\).*/\1/p' /proc/cmdline)
-	if [ -z "$m" ] && [ -d /sys/module/memmap_template ]; then m=$(cat /sys/module/memmap_template/parameters/mode); fi
-	echo "${m:-base}"
-}
+# The modes to compare in one boot: off, cached and nt through the series'
+# run-time knob, or just "base" on a kernel without it.
+MODE_KNOB=/sys/module/memmap_template/parameters/mode
+modes() { if [ -w $MODE_KNOB ]; then echo off cached nt; else echo base; fi; }
+set_mode() { [ "$1" = base ] || echo "$1" > $MODE_KNOB; }
+
 # arg NAME DEFAULT: the value of mmt.NAME= on the kernel command line.
 arg() { v=$(sed -n "s/.*mmt\.$1=\([^ ]*\).*/\1/p" /proc/cmdline); echo "${v:-$2}"; }
+
+# emit_calls WORKLOAD PARAMS MODE < perf_calls output: every call a sample,
+# kprobe-timed (memmap_init_ns) and, where the kernel reports it, the
+# tracepoint's own time (memmap_init_tp_ns). A tracepoint whose mode is not
+# MODE is a failure: the knob did not take.
+emit_calls() {
+	while read -r what ns tpmode; do
+		case $what in
+		kp) sample "$1" "$2" "$3" memmap_init_ns ns "$ns" ;;
+		tp) [ "$tpmode" = "$3" ] || t_fail "bench.$1.mode" "asked for $3, the kernel used $tpmode"
+		    sample "$1" "$2" "$3" memmap_init_tp_ns ns "$ns" ;;
+		esac
+	done
+}
+
+# emit_binds: as emit_calls, the first call as first_bind_*, the rest rebind_*.
+emit_binds() {
+	k=0; t=0
+	while read -r what ns tpmode; do
+		case $what in
+		kp) k=$((k + 1)); [ $k = 1 ] && m=first_bind_ns || m=rebind_ns
+		    sample "$1" "$2" "$3" "$m" ns "$ns" ;;
+		tp) t=$((t + 1)); [ $t = 1 ] && m=first_bind_tp_ns || m=rebind_tp_ns
+		    [ "$tpmode" = "$3" ] || t_fail "bench.$1.mode" "asked for $3, the kernel used $tpmode"
+		    sample "$1" "$2" "$3" "$m" ns "$ns" ;;
+		esac
+	done
+}
