@@ -34,12 +34,16 @@ perf_calls() {
 	# shellcheck disable=SC2086
 	perf record -q -k CLOCK_MONOTONIC -o /tmp/calls.data $ev -a -- "$@" >/tmp/calls.out 2>&1 ||
 		{ cat /tmp/calls.out >&2; return 1; }
-	perf script -i /tmp/calls.data --ns -F time,event,trace 2>/dev/null | awk -v f="$f" '
-		{ t = $1; sub(":", "", t); split(t, a, "."); ns = a[1] * 1000000000 + a[2] }
-		$2 == "mmt:" f "_in:"  { start = ns }
-		$2 == "mmt:" f "_out:" && start { print "kp", ns - start; start = 0 }
-		$2 == "memmap:memmap_init:" { m = ""; d = ""
-			for (i = 3; i <= NF; i++) { if ($i ~ /^mode=/) m = substr($i, 6); if ($i ~ /^ns=/) d = substr($i, 4) }
+	# Pairs are matched per thread; an exit before its entry is reported,
+	# never turned into a sample.
+	perf script -i /tmp/calls.data --ns -F tid,time,event,trace 2>/dev/null | awk -v f="$f" '
+		{ t = $2; sub(":", "", t); split(t, a, "."); ns = a[1] * 1000000000 + a[2] }
+		$3 == "mmt:" f "_in:"  { start[$1] = ns }
+		$3 == "mmt:" f "_out:" && ($1 in start) {
+			d = ns - start[$1]; delete start[$1]
+			if (d < 0) print "bad", d; else print "kp", d }
+		$3 == "memmap:memmap_init:" { m = ""; d = ""
+			for (i = 4; i <= NF; i++) { if ($i ~ /^mode=/) m = substr($i, 6); if ($i ~ /^ns=/) d = substr($i, 4) }
 			print "tp", d, m }'
 }
 
@@ -59,6 +63,7 @@ arg() { v=$(sed -n "s/.*mmt\.$1=\([^ ]*\).*/\1/p" /proc/cmdline); echo "${v:-$2}
 emit_calls() {
 	while read -r what ns tpmode; do
 		case $what in
+		bad) t_fail "bench.$1.kprobe-pair" "kretprobe before kprobe (${ns} ns)" ;;
 		kp) sample "$1" "$2" "$3" memmap_init_ns ns "$ns" ;;
 		tp) [ "$tpmode" = "$3" ] || t_fail "bench.$1.mode" "asked for $3, the kernel used $tpmode"
 		    sample "$1" "$2" "$3" memmap_init_tp_ns ns "$ns" ;;
@@ -71,6 +76,7 @@ emit_binds() {
 	k=0; t=0
 	while read -r what ns tpmode; do
 		case $what in
+		bad) t_fail "bench.$1.kprobe-pair" "kretprobe before kprobe (${ns} ns)" ;;
 		kp) k=$((k + 1)); [ $k = 1 ] && m=first_bind_ns || m=rebind_ns
 		    sample "$1" "$2" "$3" "$m" ns "$ns" ;;
 		tp) t=$((t + 1)); [ $t = 1 ] && m=first_bind_tp_ns || m=rebind_tp_ns

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Native (not TCG) memmap init: bench-deferred/native/memmap_model.c on this
+# machine's real memory, for working sets from L2-sized to GiBs. Writes
+# MMT-SAMPLE lines to build/logs/bench-native.log (read by results.py like
+# the guest logs) and, where the CPU has a PMU, perf stat counters.
+#   SIZES="1 16 256 4096" SAMPLES=7 bench-deferred/native.sh
+. "$(dirname "$0")/../scripts/lib.sh"
+
+SIZES=${SIZES:-1 4 16 64 256 1024 4096} SAMPLES=${SAMPLES:-7}
+mkdir -p "$BUILD/native" "$LOGS"
+gcc -O2 -Wall -Wextra -Werror -o "$BUILD/native/memmap_model" "$TOP/bench-deferred/native/memmap_model.c"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+say "native model on $cpu: sizes $SIZES MiB, $SAMPLES samples"
+"$BUILD/native/memmap_model" -s "$SAMPLES" $SIZES | python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    p = json.dumps({"size_mib": r["size_mib"], "pages": r["pages"], "where": "native-userspace-model"})
+    for v in r["ns_per_page"]:
+        print("MMT-SAMPLE " + json.dumps({"workload": "native-fill", "params": json.loads(p),
+              "mode": r["method"], "metric": "ns_per_page", "unit": "ns", "value": v}))
+    sys.stderr.write("  %5s MiB %-6s median %.3f ns/page\n" % (r["size_mib"], r["method"],
+                     sorted(r["ns_per_page"])[len(r["ns_per_page"]) // 2]))
+' > "$LOGS/bench-native.log"
+if ! perf stat -x, -e instructions true 2>&1 | grep -q 'not supported'; then
+	perf stat -e cycles,instructions,cache-misses -o "$BUILD/native/perf-stat.txt" \
+		"$BUILD/native/memmap_model" -s 1 256 >/dev/null
+	say "perf stat: $BUILD/native/perf-stat.txt"
+else
+	say "no hardware PMU here: perf stat cycles/instructions/cache-misses skipped"
+fi
