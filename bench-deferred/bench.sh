@@ -32,4 +32,5 @@ say "bench: native userspace model (real memory, no TCG)"
 say "bench: done in $(( $(date +%s) - start )) s"
 KERNEL_RELEASE=$(make -s -C "$TREE" O="$OBJ" kernelrelease) ACCEL=${ACCEL:-tcg} \
 	python3 "$TOP"/scripts/results.py bench "$out/results.json" "$LOGS"/bench-*.log | tee "$out/results.md"
+python3 "$TOP"/scripts/plot.py "$out/results.json" "$out"
 ! grep -h '^MMT-TEST not ok' "$LOGS"/bench-*.log

@@ -67,7 +67,7 @@ set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 "${args[@]}" </dev/null &
 qpid=$!
 # Progress: each MMT-RUN line as the guest reaches it.
-( tail -n +1 -f "$log" 2>/dev/null | grep --line-buffered -E '^MMT-(RUN|BOOTED|PROGRESS)' |
+( tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | grep --line-buffered -E '^MMT-(RUN|BOOTED|PROGRESS)' |
 	sed -u "s/^/  [$name] /" >&2 ) &
 tpid=$!
 wait $qpid; rc=$?
