@@ -5,8 +5,8 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-TREE=$BUILD/linux            # git tree: tag base + one commit per patch
-OBJ=$BUILD/obj               # kernel object directory (O=)
+TREE=${TREE:-$BUILD/linux}   # git tree: tag base + one commit per patch
+OBJ=${OBJ:-$BUILD/obj}       # kernel object directory (O=)
 LOGS=$BUILD/logs
 SHARED=${SHARED:-$TOP/../shared}
 BASE_VERSION=7.2.13
