@@ -33,5 +33,6 @@ say "bench: done in $(( $(date +%s) - start )) s"
 KERNEL_RELEASE=$(make -s -C "$TREE" O="$OBJ" kernelrelease) ACCEL=${ACCEL:-tcg} \
 	python3 "$TOP"/scripts/results.py bench "$out/results.json" "$LOGS"/bench-*.log | tee "$out/results.md"
 python3 "$TOP"/scripts/plot.py "$out/results.json" "$out"
+python3 "$TOP"/scripts/summary.py "$out/results.json" | tee "$out/summary.md"
 grep -h '^MMT-NOTE' "$LOGS"/bench-*.log | sed 's/^MMT-NOTE/note:/' >&2 || true
 ! grep -h '^MMT-TEST not ok' "$LOGS"/bench-*.log
