@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Every patch builds: for each commit base..HEAD of build/linux, in a worktree
 # (build/bisect) with its own object directory, configure as the harness does
-# and compile with W=1 the directories the series touches (mm/, lib/,
-# arch/x86/lib/), checkpatch --strict the patch. TARGETS= overrides the
-# directories (e.g. TARGETS=vmlinux for full links, much slower).
+# and compile with W=1 what the series touches (mm/, lib/string.o,
+# arch/x86/lib/); a warning fails the commit. TARGETS= overrides what is
+# built (e.g. TARGETS=vmlinux for full links, much slower).
 . "$(dirname "$0")/lib.sh"
 
-TARGETS=${TARGETS:-mm/ lib/ arch/x86/lib/}
+TARGETS=${TARGETS:-mm/ lib/string.o arch/x86/lib/}
 wt=$BUILD/bisect obj=$BUILD/obj-bisect
 [ -d "$TREE/.git" ] || die "no build/linux: run 'make tree' first"
 [ -d "$wt" ] || git -C "$TREE" worktree add -q --detach "$wt" base
