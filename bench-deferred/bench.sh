@@ -12,10 +12,7 @@
 BOOTS=${BOOTS:-5} REBINDS=${REBINDS:-30} LOADS=${LOADS:-30}
 out=$BUILD/bench
 mkdir -p "$out"
-"$TOP"/scripts/setup.sh
-"$TOP"/scripts/tree.sh
-"$TOP"/scripts/build.sh
-"$TOP"/scripts/initramfs.sh
+"$TOP"/scripts/prepare.sh
 rm -f "$LOGS"/bench-*.log
 start=$(date +%s)
 trace="trace_event=sched:sched_wakeup,sched:sched_process_exit trace_buf_size=8M traceoff_after_boot trace_clock=global"

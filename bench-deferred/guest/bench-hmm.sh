@@ -14,7 +14,7 @@ for mode in $(modes); do
 			t_fail "bench.hmm.$mode" "modprobe test_hmm failed: $(tail -n 2 /tmp/calls.out | tr '\n' ' ')"
 			break
 		fi
-		emit_calls hmm-register "$params" "$mode" < /tmp/hmm.ns
+		emit hmm-register "$params" "$mode" memmap_init memmap_init < /tmp/hmm.ns
 		sample hmm-register "$params" "$mode" modprobe_ns ns "$(sed -n 's/^nstime \([0-9]*\) .*/\1/p' /tmp/calls.out)"
 		rmmod test_hmm || { t_fail "bench.hmm.$mode" "rmmod test_hmm failed"; break; }
 		i=$((i + 1))

@@ -16,6 +16,6 @@ for cfg in $(arg pmemcfg fsdax:dev:4K,fsdax:mem:4K,devdax:dev:2M,devdax:mem:2M |
 			continue
 		fi
 		params="{\"ns\":\"$1\",\"map\":\"$2\",\"align\":\"$3\",\"pages\":$(pmem_pages)}"
-		emit_binds pmem-bind "$params" "$mode" < /tmp/pmem.ns
+		emit pmem-bind "$params" "$mode" first_bind rebind < /tmp/pmem.ns
 	done
 done

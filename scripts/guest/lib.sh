@@ -57,32 +57,21 @@ set_mode() { [ "$1" = base ] || echo "$1" > $MODE_KNOB; }
 # arg NAME DEFAULT: the value of mmt.NAME= on the kernel command line.
 arg() { v=$(sed -n "s/.*mmt\.$1=\([^ ]*\).*/\1/p" /proc/cmdline); echo "${v:-$2}"; }
 
-# emit_calls WORKLOAD PARAMS MODE < perf_calls output: every call a sample,
-# kprobe-timed (memmap_init_ns) and, where the kernel reports it, the
-# tracepoint's own time (memmap_init_tp_ns). A tracepoint whose mode is not
-# MODE is a failure: the knob did not take.
-emit_calls() {
-	while read -r what ns tpmode; do
-		case $what in
-		bad) echo "MMT-NOTE $1 $3: kprobe pair out of order across vCPUs (${ns} ns), sample dropped" ;;
-		kp) sample "$1" "$2" "$3" memmap_init_ns ns "$ns" ;;
-		tp) [ "$tpmode" = "$3" ] || t_fail "bench.$1.mode" "asked for $3, the kernel used $tpmode"
-		    sample "$1" "$2" "$3" memmap_init_tp_ns ns "$ns" ;;
-		esac
-	done
-}
-
-# emit_binds: as emit_calls, the first call as first_bind_*, the rest rebind_*.
-emit_binds() {
+# emit WORKLOAD PARAMS MODE FIRST REST < perf_calls output: every call a
+# sample, the first named FIRST and the others REST (e.g. first_bind/rebind,
+# or memmap_init twice): FIRST_ns/REST_ns from the kprobe pair and, where the
+# kernel reports it, FIRST_tp_ns/REST_tp_ns from the tracepoint. A tracepoint
+# whose mode is not MODE is a failure: the knob did not take.
+emit() {
 	k=0; t=0
 	while read -r what ns tpmode; do
 		case $what in
 		bad) echo "MMT-NOTE $1 $3: kprobe pair out of order across vCPUs (${ns} ns), sample dropped" ;;
-		kp) k=$((k + 1)); [ $k = 1 ] && m=first_bind_ns || m=rebind_ns
-		    sample "$1" "$2" "$3" "$m" ns "$ns" ;;
-		tp) t=$((t + 1)); [ $t = 1 ] && m=first_bind_tp_ns || m=rebind_tp_ns
+		kp) k=$((k + 1)); [ $k = 1 ] && m=$4 || m=$5
+		    sample "$1" "$2" "$3" "${m}_ns" ns "$ns" ;;
+		tp) t=$((t + 1)); [ $t = 1 ] && m=$4 || m=$5
 		    [ "$tpmode" = "$3" ] || t_fail "bench.$1.mode" "asked for $3, the kernel used $tpmode"
-		    sample "$1" "$2" "$3" "$m" ns "$ns" ;;
+		    sample "$1" "$2" "$3" "${m}_tp_ns" ns "$ns" ;;
 		esac
 	done
 }
