@@ -1,29 +1,50 @@
 #!/usr/bin/env bash
 # make bench: the default scenario, on the kernel the harness built.
-#   deferred init: 16 GiB guest, 2 NUMA nodes, BOOTS boots [5]
+#   deferred and early init: BOOTS [5] boots per mode (MODES [off cached nt],
+#                  memmap_template= on the command line) per guest size
+#                  (SIZES [16] GiB) and NUMA node count (NODESET [2]);
+#                  the full run is SIZES="4 16 48" NODESET="1 2" (90 boots)
 #   pmem bind:     16 GiB guest with 8 GiB legacy pmem, first bind + REBINDS [30]
 #                  rebinds for fsdax/devdax x map=dev/mem
 #   test_hmm:      LOADS [30] modprobe/rmmod of 2 x 256 MiB device-private memory
+#   GPU-scale:     GPU_GIB [1,4,16] GiB of device-private memory registered
+#                  GPU_LOOPS [5] times per mode (full run: 1,4,16,80), with
+#                  perf ftrace latency and cpu-clock profiles for the largest
+#   hotplug:       two 1 GiB pc-dimms onlined/offlined twice per mode
 #   native model:  bench-deferred/native.sh on this machine's real memory
 # Writes build/bench/results.json and prints a table. ACCEL=kvm on hosts where
 # KVM boots the guest; every number is labelled with where it ran.
 . "$(dirname "$0")/../scripts/lib.sh"
 
 BOOTS=${BOOTS:-5} REBINDS=${REBINDS:-30} LOADS=${LOADS:-30}
+SIZES=${SIZES:-16} NODESET=${NODESET:-2} MODES=${MODES:-off cached nt}
 out=$BUILD/bench
 mkdir -p "$out"
 "$TOP"/scripts/prepare.sh
 rm -f "$LOGS"/bench-*.log
 start=$(date +%s)
-trace="trace_event=sched:sched_wakeup,sched:sched_process_exit trace_buf_size=8M traceoff_after_boot trace_clock=global"
-for ((i = 1; i <= BOOTS; i++)); do
-	say "bench: deferred init boot $i/$BOOTS"
-	MEM=16G NODES=2 CPUS=2 RUN=bench-deferred "$TOP"/scripts/boot.sh "bench-deferred-16g-2n-$i" \
-		kunit.enable=0 mmt.mem=16 mmt.nodes=2 $trace
+trace="trace_event=sched:sched_wakeup,sched:sched_process_exit,memmap:memmap_init trace_buf_size=8M traceoff_after_boot trace_clock=global"
+nboots=$(( $(wc -w <<<"$SIZES") * $(wc -w <<<"$NODESET") * BOOTS * $(wc -w <<<"$MODES") )) b=0
+for mem in $SIZES; do
+	for nodes in $NODESET; do
+		# modes interleaved, so that drift on the host hits them alike
+		for ((i = 1; i <= BOOTS; i++)); do
+			for mode in $MODES; do
+				b=$((b + 1))
+				say "bench: boot-time init, boot $b/$nboots: ${mem} GiB, $nodes node(s), memmap_template=$mode"
+				MEM=${mem}G NODES=$nodes CPUS=2 RUN=bench-deferred "$TOP"/scripts/boot.sh \
+					"bench-deferred-${mem}g-${nodes}n-$mode-$i" kunit.enable=0 \
+					mmt.mem="$mem" mmt.nodes="$nodes" memmap_template="$mode" $trace
+			done
+		done
+	done
 done
-say "bench: pmem binds and test_hmm registration"
-MEM=16G NODES=1 CPUS=2 PMEM='8G!8G' RUN=bench-pmem,bench-hmm TIMEOUT=2400 "$TOP"/scripts/boot.sh bench-pmem-hmm \
-	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS"
+say "bench: pmem binds, test_hmm and GPU-scale registration, memory hotplug"
+# 16 GiB of RAM: 8 GiB of it is the legacy pmem, the rest must hold the
+# memmap of the largest device-private registration (80 GiB: 1.25 GiB).
+MEM=16G NODES=1 CPUS=2 PMEM=${PMEM_SIZE:-8G}'!8G' SLOTS=2 DIMMS=2 RUN=bench-pmem,bench-hmm,bench-gpu,check-hotplug \
+	TIMEOUT=${PMEM_TIMEOUT:-3600} "$TOP"/scripts/boot.sh bench-pmem-hmm \
+	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS" mmt.gpu_gib="${GPU_GIB:-1,4,16}" mmt.gpu_loops="${GPU_LOOPS:-5}"
 say "bench: native userspace model (real memory, no TCG)"
 "$TOP"/bench-deferred/native.sh
 say "bench: done in $(( $(date +%s) - start )) s"

@@ -7,6 +7,8 @@
 #   MEM [4G] guest RAM; NODES [1] NUMA nodes (RAM and vCPUs split evenly);
 #   CPUS [2] vCPUs; PMEM legacy pmem as memmap=SIZE!START (e.g. 8G!8G);
 #   SLOTS [0] memory-hotplug slots, MAXMEM [MEM+16G] their ceiling;
+#   DIMMS [0] pc-dimms of DIMM_SIZE [1G] present at boot on node 0 (ACPI
+#   memory devices: added through memory hotplug, offline until onlined);
 #   RUN guest scripts for mmt.run=; TIMEOUT [600] seconds;
 #   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [build/obj bzImage, build/initramfs.cpio].
 # The log is build/logs/NAME.log. Exit status: 0 when the guest printed
@@ -50,6 +52,11 @@ if [ "$SLOTS" -gt 0 ]; then
 	memopt="$MEM,slots=$SLOTS,maxmem=${MAXMEM:-$((mem_g + 16))G}"
 fi
 args+=(-m "$memopt")
+DIMMS=${DIMMS:-0}
+[ "$DIMMS" -le "$SLOTS" ] || die "DIMMS=$DIMMS needs SLOTS>=$DIMMS"
+for ((d = 0; d < DIMMS; d++)); do
+	args+=(-object "memory-backend-ram,id=dimm$d,size=${DIMM_SIZE:-1G}" -device "pc-dimm,id=dimm$d,memdev=dimm$d,node=0")
+done
 if [ "$NODES" -gt 1 ]; then
 	per=$((mem_g / NODES)) cpn=$((CPUS / NODES))
 	for ((n = 0; n < NODES; n++)); do
@@ -60,7 +67,7 @@ fi
 cmdline="console=ttyS0,115200 panic=-1 oops=panic loglevel=7 $extra ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
 args+=(-append "$cmdline")
 
-say "boot $name: $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM} (log: ${log#$TOP/})"
+say "boot $name: $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM}$([ "$DIMMS" = 0 ] || echo ", $DIMMS x ${DIMM_SIZE:-1G} pc-dimm") (log: ${log#$TOP/})"
 : > "$log"
 start=$(date +%s%N)
 set +e

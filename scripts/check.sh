@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # make check: build, boot, test. Host tests, then a guest boot (2 nodes,
-# legacy pmem) that runs the built-in KUnit suites (KTAP) and the guest tests,
-# and one with memmap_template=bogus for the boot parameter's error path.
-# Ends with 'N passed, N failed'.
+# legacy pmem, every freed page checked) that runs the built-in KUnit suites
+# (KTAP) and the guest tests; one with memmap_template=bogus for the boot
+# parameter's error path; the whole-system comparison of boots with
+# memmap_template=off (8 boots: the noise floor) and nt (4), with 2 nodes, 1 node
+# and all memory initialised early (early_page_ext); and normal memory
+# hotplug of pc-dimms in every mode. Ends with 'N passed, N failed'.
 . "$(dirname "$0")/lib.sh"
 
 start=$(date +%s)
@@ -21,10 +24,39 @@ boot_test() {
 		echo "MMT-TEST not ok $test # $(grep -m1 FAILED "$LOGS/$name-boot.err")" > "$LOGS/$name-boot.log"
 	fi
 }
+# check_pages=1: every page freed, deferred init's included, is checked.
 MEM=8G NODES=2 CPUS=2 PMEM='2G!4G' RUN=check-pmem,check-hmm TIMEOUT=${TIMEOUT:-1800} \
-	boot_test check boot.clean kunit.enable=1 kunit.autorun=1
+	boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages=1
 # The boot parameter's error path needs a boot of its own.
 MEM=2G NODES=1 CPUS=1 RUN=check-param TIMEOUT=300 boot_test check-param boot.param-clean memmap_template=bogus
+logs=("$LOGS/host.log" "$LOGS/check-boot.log" "$LOGS/check.log" "$LOGS/check-param-boot.log" "$LOGS/check-param.log")
+
+# layout GROUP NODES [--all-early] [KERNEL ARGS]: eight boots with
+# memmap_template=off (the noise floor: free counts differ from boot to boot)
+# and four with nt, of the same kernel, compared by scripts/compare-layout.py.
+layout() {
+	local group=$1 nodes=$2 flag=() cmp=() run mode; shift 2
+	if [ "${1:-}" = --all-early ]; then flag=(--all-early); shift; fi
+	for run in off-1 off-2 off-3 off-4 off-5 off-6 off-7 off-8 nt-1 nt-2 nt-3 nt-4; do
+		mode=${run%-*}
+		MEM=4G NODES=$nodes CPUS=2 RUN=check-layout TIMEOUT=600 boot_test "layout-$group-$run" \
+			"boot.layout-$group-$run" kunit.enable=0 nokaslr memmap_template="$mode" \
+			trace_event=memmap:memmap_init trace_clock=global "$@"
+		cmp+=("$mode=$LOGS/layout-$group-$run.log")
+		logs+=("$LOGS/layout-$group-$run-boot.log" "$LOGS/layout-$group-$run.log")
+	done
+	python3 "$TOP"/scripts/compare-layout.py "$group" "${flag[@]}" "${cmp[@]}" > "$LOGS/layout-$group.log"
+	logs+=("$LOGS/layout-$group.log")
+}
+layout 2n 2
+layout 1n 1
+# early_page_ext: no deferred init, as with DEFERRED_STRUCT_PAGE_INIT=n;
+# page_owner=on gives page_ext a user and runs its hooks on every free.
+layout early 2 --all-early early_page_ext page_owner=on
+
+# Normal memory hotplug: two 1 GiB pc-dimms, onlined/offlined in each mode.
+MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 boot_test check-hotplug boot.hotplug kunit.enable=0
+logs+=("$LOGS/check-hotplug-boot.log" "$LOGS/check-hotplug.log")
+
 say "make check: $(( $(date +%s) - start )) s"
-exec python3 "$TOP"/scripts/results.py tests "$LOGS/host.log" \
-	"$LOGS/check-boot.log" "$LOGS/check.log" "$LOGS/check-param-boot.log" "$LOGS/check-param.log"
+exec python3 "$TOP"/scripts/results.py tests "${logs[@]}"

@@ -43,8 +43,15 @@ make -s -C "$TREE/tools/testing/selftests/mm" OUTPUT="$BUILD/selftests-mm" \
 	KHDR_INCLUDES="-isystem $OBJ/usr/include" "$BUILD/selftests-mm/hmm-tests" >/dev/null
 install -D -m 755 "$BUILD/selftests-mm/hmm-tests" "$root/usr/bin/hmm-tests"
 install -m 755 "$TREE/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" "$root/usr/bin/"
+# mem-on-off-test.sh is a bash script (&>, $UID, $FUNCNAME): busybox sh would misparse it.
+install -m 755 /bin/bash-static "$root/bin/bash"
 
 cp -a "$BUILD/modules/lib/modules" "$root/lib/"
+# bench-deferred's out-of-tree registration module, built in build/ (kbuild
+# writes next to the sources it is given)
+rm -rf "$BUILD/gpu_register" && cp -r "$TOP/bench-deferred/gpu_register" "$BUILD/gpu_register"
+make -s -C "$TREE" O="$OBJ" ARCH=x86_64 M="$BUILD/gpu_register" modules >/dev/null
+install -m 644 "$BUILD/gpu_register/gpu_register.ko" "$root/lib/modules/"
 install -m 755 "$TOP/scripts/guest/init" "$root/init"
 cp "$TOP"/scripts/guest/*.sh "$root/mmt/"
 [ -d "$TOP/bench-deferred/guest" ] && cp "$TOP"/bench-deferred/guest/*.sh "$root/mmt/"

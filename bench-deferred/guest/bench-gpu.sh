@@ -1,0 +1,51 @@
+# Benchmark: GPU-scale device-private registration. gpu_register.ko
+# (bench-deferred/gpu_register, out of tree) registers mmt.gpu_gib= GiB
+# (comma-separated sizes) of MEMORY_DEVICE_PRIVATE memory as a GPU driver
+# registers its VRAM, mmt.gpu_loops= times per load, in each mode. Samples:
+# the module's register_ns (ktime around memremap_pages()), the
+# memmap:memmap_init tracepoint's ns and a kprobe pair on
+# memmap_init_zone_device under perf. For the largest size, perf's own view
+# per mode: `perf ftrace latency` of memmap_init_zone_device and the top
+# symbols of a cpu-clock profile (MMT-PERF lines).
+. /mmt/lib.sh
+sizes=$(arg gpu_gib 1,4,16 | tr ',' ' ') loops=$(arg gpu_loops 5)
+ko=/lib/modules/gpu_register.ko
+[ -f $ko ] || { t_fail bench.gpu "no $ko in the initramfs"; exit 0; }
+kprobe_pair memmap_init_zone_device
+for gib in $sizes; do
+	params="{\"gib\":$gib,\"pages\":$((gib * 262144))}"
+	for mode in $(modes); do
+		set_mode "$mode"
+		echo "MMT-PROGRESS gpu: $gib GiB x $loops, mode $mode"
+		dmesg -c > /dev/null
+		if ! perf_calls memmap_init_zone_device insmod $ko size_mib=$((gib * 1024)) loops="$loops" > /tmp/gpu.ev; then
+			t_fail "bench.gpu.$gib.$mode" "insmod gpu_register: $(dmesg | tail -n 2 | tr '\n' ' ')"
+			continue
+		fi
+		rmmod gpu_register
+		emit gpu-register "$params" "$mode" memmap_init memmap_init < /tmp/gpu.ev
+		dmesg | sed -n 's/.*gpu_register: size_mib=[0-9]* loop=[0-9]* register_ns=\([0-9]*\) unregister_ns=\([0-9]*\).*/\1 \2/p' > /tmp/gpu.ns
+		[ "$(wc -l < /tmp/gpu.ns)" = "$loops" ] ||
+			t_fail "bench.gpu.$gib.$mode" "$(wc -l < /tmp/gpu.ns) of $loops registrations reported"
+		while read -r reg unreg; do
+			sample gpu-register "$params" "$mode" register_ns ns "$reg"
+			sample gpu-register "$params" "$mode" unregister_ns ns "$unreg"
+		done < /tmp/gpu.ns
+	done
+done
+echo -n > $T/kprobe_events
+
+# perf's own figures for the largest size, per mode
+gib=$(echo $sizes | awk '{ print $NF }')
+for mode in $(modes); do
+	set_mode "$mode"
+	perf ftrace latency -T memmap_init_zone_device -- \
+		insmod $ko size_mib=$((gib * 1024)) loops="$loops" > /tmp/lat.out 2>&1 && rmmod gpu_register ||
+		t_fail "bench.gpu.perf-ftrace-latency.$mode" "$(tail -n 2 /tmp/lat.out | tr '\n' ' ')"
+	sed "s/^/MMT-PERF ftrace-latency gpu $gib GiB $mode: /" /tmp/lat.out | grep -v '^MMT-PERF[^:]*: *$'
+	perf record -q -e cpu-clock -F 4999 -a -o /tmp/prof.data -- \
+		insmod $ko size_mib=$((gib * 1024)) loops="$loops" > /tmp/prof.out 2>&1 && rmmod gpu_register ||
+		t_fail "bench.gpu.perf-profile.$mode" "$(tail -n 2 /tmp/prof.out | tr '\n' ' ')"
+	perf report -i /tmp/prof.data --stdio --sort sym 2>/dev/null | grep -E '^ +[0-9]' | head -n 8 |
+		sed "s/^/MMT-PERF cpu-clock gpu $gib GiB $mode: /"
+done

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The series under other configs: compile mm/ (W=1, a warning fails) of the
+# series head with the harness config changed one way at a time, in its own
+# object directory under build/obj-config/NAME:
+#   no-template   CONFIG_MEMMAP_TEMPLATE=n (every stub)
+#   no-deferred   CONFIG_DEFERRED_STRUCT_PAGE_INIT=n (all memory early)
+#   no-zone-device  templates for normal memory only (no ZONE_DEVICE, no HMM)
+#   sparse-classic  SPARSEMEM without VMEMMAP (per-section memmap lookups;
+#                 needs ZONE_DEVICE off too)
+# CONFIGS= picks some. Prints MMT-TEST lines.
+. "$(dirname "$0")/lib.sh"
+
+declare -A frag=(
+	[no-template]="# CONFIG_MEMMAP_TEMPLATE is not set"
+	[no-deferred]="# CONFIG_DEFERRED_STRUCT_PAGE_INIT is not set"
+	[no-zone-device]="# CONFIG_ZONE_DEVICE is not set"
+	[sparse-classic]=$'# CONFIG_ZONE_DEVICE is not set\n# CONFIG_SPARSEMEM_VMEMMAP is not set'
+)
+CONFIGS=${CONFIGS:-no-template no-deferred no-zone-device sparse-classic}
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
+fail=0
+for c in $CONFIGS; do
+	[ -n "${frag[$c]:-}" ] || die "unknown config $c (${!frag[*]})"
+	obj=$BUILD/obj-config/$c
+	mkdir -p "$obj"
+	cat "$TOP"/Kconfig-notes/*.config > "$obj/fragments.config"
+	# later lines win in KCONFIG_ALLCONFIG: drop what depends on the removed options
+	printf '%s\n' "${frag[$c]}" >> "$obj/fragments.config"
+	make -s -C "$TREE" O="$obj" ARCH=x86_64 KCONFIG_ALLCONFIG="$obj/fragments.config" allnoconfig >/dev/null 2>"$obj/kconfig.log"
+	got=$(while read -r l; do grep -qxF "$l" "$obj/.config" || echo "$l"; done <<<"${frag[$c]}")
+	if [ -n "$got" ]; then
+		echo "MMT-TEST not ok config.$c # did not stick: $got"; fail=1; continue
+	fi
+	say "config $c: compiling mm/ with W=1"
+	if make -s -C "$TREE" O="$obj" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" W=1 mm/ >"$obj/build.log" 2>&1 &&
+	   ! grep -q 'warning:' "$obj/build.log"; then
+		echo "MMT-TEST ok config.$c.mm-builds"
+	else
+		echo "MMT-TEST not ok config.$c.mm-builds # $(grep -m3 -E 'error|warning' "$obj/build.log" | tr '\n' ' ')"
+		fail=1
+	fi
+done
+exit $fail
