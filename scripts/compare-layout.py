@@ -62,7 +62,7 @@ def parse(path):
         elif tag == "MMT-KPF-PFNS":
             d["kpf"].append(("pfns", f[1]))
         elif tag == "MMT-EARLY":
-            d["early"].append(f[3])
+            d["early"].append(f[2])
         elif tag == "MMT-DEFERRED":
             m = re.search(r"mode=(\S+)", line)
             d["deferred"].append(m.group(1) if m else "?")

@@ -11,6 +11,8 @@
  * or memremap_pages()'s error) when a registration fails: nothing is hidden.
  * Out of tree, for bench-deferred only: not part of the series.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ioport.h>
 #include <linux/ktime.h>
 #include <linux/memremap.h>

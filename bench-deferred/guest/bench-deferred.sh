@@ -6,7 +6,7 @@
 # kthread's life from sched_wakeup to sched_process_exit (1 us resolution).
 # Early: the kernel's "memmap_init: N pages initialised early in T ns" line
 # (sched_clock; it runs before tracing exists).
-. /mmt/lib.sh
+. "${MMT:-/mmt}"/lib.sh
 mem=$(arg mem 0) nodes=$(arg nodes 1)
 want=$(sed -n 's/.*memmap_template=\([a-z]*\).*/\1/p' /proc/cmdline)
 params="{\"mem_gib\":$mem,\"nodes\":$nodes}"

@@ -7,9 +7,9 @@
 # memmap_init_zone_device under perf. For the largest size, perf's own view
 # per mode: `perf ftrace latency` of memmap_init_zone_device and the top
 # symbols of a cpu-clock profile (MMT-PERF lines).
-. /mmt/lib.sh
+. "${MMT:-/mmt}"/lib.sh
 sizes=$(arg gpu_gib 1,4,16 | tr ',' ' ') loops=$(arg gpu_loops 5)
-ko=/lib/modules/gpu_register.ko
+ko=${GPU_KO:-/lib/modules/gpu_register.ko}
 [ -f $ko ] || { t_fail bench.gpu "no $ko in the initramfs"; exit 0; }
 kprobe_pair memmap_init_zone_device
 for gib in $sizes; do
@@ -42,8 +42,9 @@ for mode in $(modes); do
 	perf ftrace latency -T memmap_init_zone_device -- \
 		insmod $ko size_mib=$((gib * 1024)) loops="$loops" > /tmp/lat.out 2>&1 && rmmod gpu_register ||
 		t_fail "bench.gpu.perf-ftrace-latency.$mode" "$(tail -n 2 /tmp/lat.out | tr '\n' ' ')"
-	sed "s/^/MMT-PERF ftrace-latency gpu $gib GiB $mode: /" /tmp/lat.out | grep -v '^MMT-PERF[^:]*: *$'
-	perf record -q -e cpu-clock -F 4999 -a -o /tmp/prof.data -- \
+	grep -E 'DURATION|\| +[1-9][0-9]* \|' /tmp/lat.out | sed "s/^/MMT-PERF ftrace-latency gpu $gib GiB $mode: /"
+	# the insmod task only (kernel included): -a would be mostly the idle vCPU
+	perf record -q -e cpu-clock -F 4999 -o /tmp/prof.data -- \
 		insmod $ko size_mib=$((gib * 1024)) loops="$loops" > /tmp/prof.out 2>&1 && rmmod gpu_register ||
 		t_fail "bench.gpu.perf-profile.$mode" "$(tail -n 2 /tmp/prof.out | tr '\n' ' ')"
 	perf report -i /tmp/prof.data --stdio --sort sym 2>/dev/null | grep -E '^ +[0-9]' | head -n 8 |

@@ -1,7 +1,7 @@
 # Benchmark: test_hmm registration, the way a GPU driver registers device-
 # private memory (2 devices x 256 MiB through memremap_pages()). Each modprobe
 # timed with nstime, each memmap_init_zone_device() call with perf + kprobes.
-. /mmt/lib.sh
+. "${MMT:-/mmt}"/lib.sh
 n=$(arg loads 30)
 params='{"devices":2,"chunk_mib":256}'
 kprobe_pair memmap_init_zone_device

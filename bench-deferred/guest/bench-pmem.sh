@@ -1,8 +1,8 @@
 # Benchmark: PMEM bind latency. For each namespace configuration, the first
 # bind and REBINDS rebinds, each bind's memmap_init_zone_device() timed in ns
 # with perf and a kprobe pair (scripts/guest/pmem.sh).
-. /mmt/lib.sh
-. /mmt/pmem.sh
+. "${MMT:-/mmt}"/lib.sh
+. "${MMT:-/mmt}"/pmem.sh
 n=$(arg rebinds 30)
 modprobe dax_pmem
 kprobe_pair memmap_init_zone_device

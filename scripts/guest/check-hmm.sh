@@ -1,6 +1,6 @@
 # Guest test: test_hmm registers device-private memory; the tree's own
 # hmm-tests kselftest passes on it; the module unloads cleanly.
-. /mmt/lib.sh
+. "${MMT:-/mmt}"/lib.sh
 t_check hmm.modprobe modprobe test_hmm
 # One line per kselftest case, as the kselftest harness reports them.
 hmm-tests > /tmp/hmm.out 2>&1

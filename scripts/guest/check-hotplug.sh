@@ -3,7 +3,7 @@
 # check MemTotal, the memmap:memmap_init "hotplug" events (one per block,
 # the mode asked for, every page of the block) and the onlined pages' state.
 # Then tools/testing/selftests/memory-hotplug/mem-on-off-test.sh.
-. /mmt/lib.sh
+. "${MMT:-/mmt}"/lib.sh
 MEMDIR=/sys/devices/system/memory
 bs=$(( $(cat $MEMDIR/block_size_bytes | sed 's/^/0x/') ))
 block_pages=$((bs / 4096))
@@ -57,7 +57,7 @@ done
 # CONFIG_MEMORY_NOTIFIER_ERROR_INJECT, not in the harness config: it says so
 # and exits with the result of the first part).
 set_mode "$(modes | awk '{ print $NF }')"
-bash /usr/bin/mem-on-off-test.sh -r 10 > /tmp/moot.out 2>&1; rc=$?
+bash "${MEM_ON_OFF:-/usr/bin/mem-on-off-test.sh}" -r 10 > /tmp/moot.out 2>&1; rc=$?
 sed 's/^/  mem-on-off: /' /tmp/moot.out | tail -n 20
 [ $rc = 0 ] && t_ok hotplug.selftest.mem-on-off-test ||
 	t_fail hotplug.selftest.mem-on-off-test "exit $rc: $(grep -m1 -E 'FAIL|unexpected' /tmp/moot.out)"

@@ -3,7 +3,7 @@
 # zones (present, managed, spanned, free), buddy and pagetype counts, free
 # pages, runs of the init-determined /proc/kpageflags bits, and the mode each
 # path reported (early: the kernel log; deferred: the boot trace).
-. /mmt/lib.sh
+. "${MMT:-/mmt}"/lib.sh
 awk '/^Node/ { node = $2; sub(",", "", node); zone = $4 }
 	$1 == "pages" && $2 == "free" { print "MMT-ZONE", node, zone, "free", $3 }
 	$1 == "spanned" || $1 == "present" || $1 == "managed" { print "MMT-ZONE", node, zone, $1, $2 }
@@ -12,6 +12,6 @@ sed 's/,//g; s/^/MMT-BUDDY /' /proc/buddyinfo | tr -s ' '
 grep -E '^Node' /proc/pagetypeinfo | sed 's/,//g; s/^/MMT-PTI /' | tr -s ' '
 grep -E '^nr_free_pages ' /proc/vmstat | sed 's/^/MMT-VMSTAT /'
 kpfruns || t_fail layout.kpageflags "kpfruns failed"
-dmesg | sed -n 's/.*memmap_init: \([0-9]*\) pages initialised early in \([0-9]*\) ns (memmap_template=\([a-z]*\)).*/MMT-EARLY \1 \2 \3/p'
+dmesg | sed -n 's/.*memmap_init: \([0-9]*\) pages initialised early.*(memmap_template=\([a-z]*\)).*/MMT-EARLY \1 \2/p'
 grep -o 'memmap_init: kind=deferred.*' $T/trace 2>/dev/null | sed 's/^memmap_init: /MMT-DEFERRED /'
 echo "MMT-LAYOUT-END"

@@ -1,7 +1,7 @@
 # Guest test (booted with memmap_template=bogus): the value is rejected with a
 # message naming it, and the mode stays the Kconfig default (nt), not some
 # mode the bad value was mapped to.
-. /mmt/lib.sh
+. "${MMT:-/mmt}"/lib.sh
 if [ ! -w "$MODE_KNOB" ]; then
 	t_fail param.knob "no $MODE_KNOB on a kernel with the series"
 	exit 0

@@ -1,7 +1,7 @@
 # Guest test: fsdax and devdax namespaces, map=dev and map=mem, survive 30
 # rebinds with their data intact, and every bind initialises the memmap once.
-. /mmt/lib.sh
-. /mmt/pmem.sh
+. "${MMT:-/mmt}"/lib.sh
+. "${MMT:-/mmt}"/pmem.sh
 modprobe dax_pmem || t_fail pmem.modprobe "modprobe dax_pmem failed"
 kprobe_pair memmap_init_zone_device || t_fail pmem.kprobes "cannot add kprobes"
 for cfg in "fsdax dev 4K" "fsdax mem 4K" "devdax dev 2M" "devdax mem 2M"; do

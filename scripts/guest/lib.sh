@@ -54,8 +54,13 @@ MODE_KNOB=/sys/module/memmap_template/parameters/mode
 modes() { if [ -w $MODE_KNOB ]; then echo off cached nt; else echo base; fi; }
 set_mode() { [ "$1" = base ] || echo "$1" > $MODE_KNOB; }
 
-# arg NAME DEFAULT: the value of mmt.NAME= on the kernel command line.
-arg() { v=$(sed -n "s/.*mmt\.$1=\([^ ]*\).*/\1/p" /proc/cmdline); echo "${v:-$2}"; }
+# arg NAME DEFAULT: $MMT_NAME if set (bench-deferred/target.sh on a real
+# host), else the value of mmt.NAME= on the kernel command line.
+arg() {
+	eval "v=\${MMT_$1:-}"
+	[ -n "$v" ] || v=$(sed -n "s/.*mmt\.$1=\([^ ]*\).*/\1/p" /proc/cmdline)
+	echo "${v:-$2}"
+}
 
 # emit WORKLOAD PARAMS MODE FIRST REST < perf_calls output: every call a
 # sample, the first named FIRST and the others REST (e.g. first_bind/rebind,
