@@ -8,8 +8,9 @@
  *           then flags (zone, node, reserved), refcount, mapcount, lru/pgmap
  *           words, page by page (read-modify-write of flags included)
  *   cached  memmap template: one prepared page copied with memcpy()
- *   nt      memmap template: copied with 8 MOVNTI per page + SFENCE, the
- *           instruction sequence of the series' x86 memcpy_nt()
+ *   nt      memmap template: 8 MOVNTI per page from registers + SFENCE, the
+ *           instruction sequence of the series' memmap_tmpl_fill() with the
+ *           x86 memcpy_nt() (the template's words are loaded once)
  *   limit   a plain streaming store of the same bytes: 8 MOVNTI of a
  *           register per page + SFENCE (no loads at all)
  *
@@ -83,12 +84,17 @@ static void __attribute__((noinline)) init_cached(struct page *p, unsigned long 
 	asm volatile("" ::: "memory");
 }
 
+/* as the kernel's fill: the template's words loaded once, kept in registers */
 static void __attribute__((noinline)) init_nt(struct page *p, unsigned long n,
 					       const struct page *t)
 {
-	for (unsigned long i = 0; i < n; i++)
+	const struct page src = *t;
+
+	for (unsigned long i = 0; i < n; i++) {
+#pragma GCC unroll 8
 		for (int k = 0; k < 8; k++)
-			movnti(&p[i].w[k], t->w[k]);
+			movnti(&p[i].w[k], src.w[k]);
+	}
 	sfence();
 }
 
@@ -174,15 +180,22 @@ static void __attribute__((noinline)) deferred_split(struct page *p, unsigned lo
 	for (unsigned long c = 0; c < n; c += chunk) {
 		unsigned long end = c + chunk < n ? c + chunk : n;
 
-		for (unsigned long i = c; i < end; i++) {
-			tp.w[1] = tp.w[2] = (uint64_t)&p[i].w[1];	/* lru */
-			if (nt) {
+		if (nt) {
+			/* as the kernel's fill: template words in registers */
+			struct page src = tp;
+
+			for (unsigned long i = c; i < end; i++) {
+				src.w[1] = src.w[2] = (uint64_t)&p[i].w[1];	/* lru */
+#pragma GCC unroll 8
 				for (int k = 0; k < 8; k++)
-					movnti(&p[i].w[k], tp.w[k]);
-			} else {
-				memcpy(&p[i], &tp, sizeof(tp));
+					movnti(&p[i].w[k], src.w[k]);
 			}
-			asm volatile("" ::: "memory");
+		} else {
+			for (unsigned long i = c; i < end; i++) {
+				tp.w[1] = tp.w[2] = (uint64_t)&p[i].w[1];	/* lru */
+				memcpy(&p[i], &tp, sizeof(tp));
+				asm volatile("" ::: "memory");
+			}
 		}
 		if (nt)
 			sfence();
