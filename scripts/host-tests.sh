@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Host-side harness tests, as MMT-TEST lines (read by results.py):
-# the tree/export round trip and the base source's error path.
+# the tree/export round trip, the base source's error path and the
+# whole-system comparison's verdicts on synthetic boots.
 . "$(dirname "$0")/lib.sh"
 set +e	# every check reports, none aborts the others
 
@@ -21,3 +22,7 @@ out=$(KSRC=$tmp BUILD=$tmp/b "$TOP"/scripts/base.sh "$tmp/out" 2>&1); rc=$?
 [ $rc != 0 ] && grep -q "is Linux 6.1.0, the series is against 7.2.13" <<<"$out"
 t harness.base-wrong-version-refused $? "got rc=$rc: $out"
 rm -rf "$tmp"
+
+# The whole-system comparison passes boots of one distribution and fails
+# each defect it exists for (synthetic boots, scripts/test-compare-layout.py).
+python3 "$TOP"/scripts/test-compare-layout.py

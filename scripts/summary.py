@@ -71,13 +71,14 @@ def main(path):
     nd = [r for r in res if r["workload"] == "native-deferred"]
     if nd:
         print()
-        print("| native model, deferred init (init + free): MiB of struct pages | fused-slow ns/page | fused-cached | split-cached | split-nt | limit | fused-slow / split-nt | split-nt / limit | fused-cached / split-nt |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| native model, deferred init (init + free): MiB of struct pages | fused-slow ns/page | fused-cached | split-cached | split-nt | limit | fused-slow / split-nt | split-nt / limit | fused-cached / split-nt | split-nt GB/s of struct pages | limit GB/s |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for sz in sorted({r["params"]["size_mib"] for r in nd}):
             v = {r["mode"]: r["median"] for r in nd if r["params"]["size_mib"] == sz}
             print(f"| {sz} | {v['fused-slow']:.2f} | {v['fused-cached']:.2f} | {v['split-cached']:.2f} | "
                   f"{v['split-nt']:.2f} | {v['limit']:.2f} | {v['fused-slow']/v['split-nt']:.2f}x | "
-                  f"{v['split-nt']/v['limit']:.2f}x | {v['fused-cached']/v['split-nt']:.2f}x |")
+                  f"{v['split-nt']/v['limit']:.2f}x | {v['fused-cached']/v['split-nt']:.2f}x | "
+                  f"{64 / v['split-nt']:.1f} | {64 / v['limit']:.1f} |")
     ch = [r for r in res if r["workload"] in ("native-deferred-chunk", "native-deferred")
           and "chunk_pages" in r["params"]]
     if ch:
@@ -91,12 +92,13 @@ def main(path):
     if not nat:
         return
     print()
-    print("| native userspace model: MiB of struct pages | slow ns/page | cached | nt | limit (MOVNTI stream) | nt / limit | slow / nt | slow / cached |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| native userspace model, ZONE_DEVICE fill: MiB of struct pages | slow ns/page | cached | nt | limit (MOVNTI stream) | nt / limit | slow / nt | slow / cached | nt GB/s | limit GB/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for s in sorted({r["params"]["size_mib"] for r in nat}):
         v = {r["mode"]: r["median"] for r in nat if r["params"]["size_mib"] == s}
         print(f"| {s} | {v['slow']:.2f} | {v['cached']:.2f} | {v['nt']:.2f} | {v['limit']:.2f} | "
-              f"{v['nt']/v['limit']:.2f}x | {v['slow']/v['nt']:.2f}x | {v['slow']/v['cached']:.2f}x |")
+              f"{v['nt']/v['limit']:.2f}x | {v['slow']/v['nt']:.2f}x | {v['slow']/v['cached']:.2f}x | "
+              f"{64 / v['nt']:.1f} | {64 / v['limit']:.1f} |")
 
 
 if __name__ == "__main__":

@@ -49,4 +49,12 @@ for mode in $(modes); do
 		t_fail "bench.gpu.perf-profile.$mode" "$(tail -n 2 /tmp/prof.out | tr '\n' ' ')"
 	perf report -i /tmp/prof.data --stdio --sort sym 2>/dev/null | grep -E '^ +[0-9]' | head -n 8 |
 		sed "s/^/MMT-PERF cpu-clock gpu $gib GiB $mode: /"
+	# the series' tracepoint counted by perf (one per registration), and
+	# the hardware counters where the (virtual) CPU has a PMU
+	ev=memmap:memmap_init
+	perf stat -e instructions true 2>&1 | grep -q 'not supported' || ev="$ev,cycles,instructions,cache-misses"
+	perf stat -x, -e "$ev" -a -- insmod $ko size_mib=$((gib * 1024)) loops="$loops" > /tmp/stat.out 2>&1 && rmmod gpu_register ||
+		t_fail "bench.gpu.perf-stat.$mode" "$(tail -n 2 /tmp/stat.out | tr '\n' ' ')"
+	grep -E ',(memmap:memmap_init|cycles|instructions|cache-misses),' /tmp/stat.out | cut -d, -f1,3 |
+		sed "s/^/MMT-PERF perf-stat gpu $gib GiB x $loops $mode: /"
 done

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Host test of scripts/compare-layout.py on synthetic boots: it passes boots
+drawn from one distribution and fails each kind of defect it is there to
+catch. Prints MMT-TEST lines."""
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def boot(path, mode, rng, managed=509007, free_shift=0, kpf_extra=False, early_mode=None):
+    lines = ["MMT-ZONE 0 DMA32 start_pfn 4096", "MMT-ZONE 0 DMA32 spanned 520192",
+             "MMT-ZONE 0 DMA32 present 520192", "MMT-ZONE 0 DMA32 managed %d" % managed,
+             "MMT-ZONE 0 DMA32 free %d" % (478000 + rng.randint(-3000, 3000) + free_shift)]
+    counts = [max(0, rng.choice((0, 1, 1, 2, 3)) + (free_shift // 1000)) for _ in range(11)]
+    lines.append("MMT-BUDDY Node 0 zone DMA32 " + " ".join(map(str, counts)))
+    for t in ("Unmovable", "Movable", "Reclaimable"):
+        lines.append("MMT-PTI Node 0 zone DMA32 type %s %s" % (
+            t, " ".join(str(max(0, rng.choice((0, 0, 1, 1, 2)) + free_shift // 1000)) for _ in range(11))))
+    lines.append("MMT-PTI Node 0 zone DMA32 %d %d 2 0 0" % (rng.choice((6, 8, 10)), 1000 + rng.randint(0, 8)))
+    lines.append("MMT-VMSTAT nr_free_pages %d" % (978000 + rng.randint(-3000, 3000) + free_shift))
+    lines += ["MMT-KPF 0 ff 100000000", "MMT-KPF 100 fff 0"]
+    if kpf_extra:
+        lines += ["MMT-KPF 1000 1000 100000000", "MMT-KPF 1001 13ffff 0"]
+    else:
+        lines += ["MMT-KPF 1000 13ffff 0"]
+    lines += ["MMT-KPF-PFNS 140000", "MMT-EARLY 360318 %s" % (early_mode or mode),
+              "MMT-DEFERRED kind=deferred nid=0 start_pfn=0x1 nr_pages=1 mode=%s ns=1" % mode,
+              "MMT-LAYOUT-END"]
+    open(path, "w").write("\n".join(lines) + "\n")
+
+
+def run(tmp, name, nt_kwargs, seed):
+    rng = random.Random(seed)
+    args = []
+    for i in range(8):
+        p = os.path.join(tmp, "%s-off-%d.log" % (name, i))
+        boot(p, "off", rng)
+        args.append("off=" + p)
+    for i in range(4):
+        p = os.path.join(tmp, "%s-nt-%d.log" % (name, i))
+        boot(p, "nt", rng, **nt_kwargs)
+        args.append("nt=" + p)
+    out = subprocess.run([sys.executable, os.path.join(HERE, "compare-layout.py"), name] + args,
+                         capture_output=True, text=True).stdout
+    res = {}
+    for line in out.splitlines():
+        m = re.match(r"MMT-TEST (ok|not ok) \S+\.(\S+)", line)
+        if m:
+            res[m.group(2)] = m.group(1) == "ok"
+    return res
+
+
+def check(name, got, want_fail):
+    bad = [t for t, ok in got.items() if (t in want_fail) == ok]
+    print("MMT-TEST %s harness.compare-layout.%s%s" % (
+        "not ok" if bad or not got else "ok", name,
+        " # wrong verdicts: %s (all: %s)" % (bad, got) if bad or not got else ""))
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    for seed in range(3):
+        check("same-distribution-passes-%d" % seed, run(tmp, "same", {}, seed), set())
+    check("managed-difference-fails", run(tmp, "managed", {"managed": 509006}, 7), {"zones"})
+    check("kpageflags-difference-fails", run(tmp, "kpf", {"kpf_extra": True}, 7), {"kpageflags"})
+    check("free-shift-fails", run(tmp, "shift", {"free_shift": 20000}, 7), {"free", "nr-free-pages"})
+    check("wrong-mode-fails", run(tmp, "mode", {"early_mode": "off"}, 7), {"modes"})
