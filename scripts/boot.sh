@@ -60,12 +60,17 @@ DIMMS=${DIMMS:-0}
 for ((d = 0; d < DIMMS; d++)); do
 	args+=(-object "memory-backend-ram,id=dimm$d,size=${DIMM_SIZE:-1G}" -device "pc-dimm,id=dimm$d,memdev=dimm$d,node=0")
 done
+# Guest RAM is touched lazily (struct pages, not the pages), so guests larger
+# than this machine's RAM work; reserve=off (MAP_NORESERVE) keeps the host's
+# overcommit heuristic from refusing them ("cannot set up guest memory").
 if [ "$NODES" -gt 1 ]; then
 	per=$((mem_g / NODES)) cpn=$((CPUS / NODES))
 	for ((n = 0; n < NODES; n++)); do
-		args+=(-object "memory-backend-ram,id=ram$n,size=${per}G"
+		args+=(-object "memory-backend-ram,id=ram$n,size=${per}G,reserve=off"
 		       -numa "node,nodeid=$n,memdev=ram$n,cpus=$((n * cpn))-$((n * cpn + cpn - 1))")
 	done
+else
+	args+=(-object "memory-backend-ram,id=ram0,size=${mem_g}G,reserve=off" -machine memory-backend=ram0)
 fi
 cmdline="console=ttyS0,115200 panic=-1 oops=panic loglevel=7 $extra ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
 args+=(-append "$cmdline")
