@@ -62,11 +62,4 @@ done
 say "bench: native userspace model (real memory, no TCG)"
 "$TOP"/bench-deferred/native.sh
 say "bench: done in $(( $(date +%s) - start )) s"
-KERNEL_RELEASE=$(make -s -C "$TREE" O="$OBJ" kernelrelease) ACCEL=${ACCEL:-tcg} \
-	python3 "$TOP"/scripts/results.py bench "$out/results.json" "$LOGS"/bench-*.log | tee "$out/results.md"
-# perf's own figures (ftrace latency histograms, cpu-clock top symbols)
-grep -h '^MMT-PERF' "$LOGS"/bench-*.log | sed 's/^MMT-PERF //' > "$out/perf.txt" || true
-python3 "$TOP"/scripts/plot.py "$out/results.json" "$out"
-python3 "$TOP"/scripts/summary.py "$out/results.json" | tee "$out/summary.md"
-grep -h '^MMT-NOTE' "$LOGS"/bench-*.log | sed 's/^MMT-NOTE/note:/' >&2 || true
-! grep -h '^MMT-TEST not ok' "$LOGS"/bench-*.log
+exec "$TOP"/bench-deferred/report.sh

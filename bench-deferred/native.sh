@@ -4,19 +4,19 @@
 # fill, and deferred init fused (old) vs split (series) with its chunk size. Writes
 # MMT-SAMPLE lines to build/logs/bench-native.log (read by results.py like
 # the guest logs) and, where the CPU has a PMU, perf stat counters.
-#   SIZES="1 16 256 4096" SAMPLES=7 bench-deferred/native.sh
+#   NATIVE_SIZES="1 16 256 4096" SAMPLES=7 bench-deferred/native.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 
-SIZES=${SIZES:-1 4 16 64 256 1024 4096} SAMPLES=${SAMPLES:-7}
+NATIVE_SIZES=${NATIVE_SIZES:-1 4 16 64 256 1024 4096} SAMPLES=${SAMPLES:-7}
 mkdir -p "$BUILD/native" "$LOGS"
 gcc -O2 -Wall -Wextra -Werror -o "$BUILD/native/memmap_model" "$TOP/bench-deferred/native/memmap_model.c"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-say "native model on $cpu: sizes $SIZES MiB, $SAMPLES samples"
+say "native model on $cpu: sizes $NATIVE_SIZES MiB, $SAMPLES samples"
 # ZONE_DEVICE fill; deferred init fused vs split (section chunks); and the
 # split's chunk size: a MAX_ORDER block, a section, 8 sections.
 {
-	"$BUILD/native/memmap_model" -s "$SAMPLES" $SIZES
-	"$BUILD/native/memmap_model" -k deferred -s "$SAMPLES" $SIZES
+	"$BUILD/native/memmap_model" -s "$SAMPLES" $NATIVE_SIZES
+	"$BUILD/native/memmap_model" -k deferred -s "$SAMPLES" $NATIVE_SIZES
 	for c in ${CHUNKS:-1024 262144}; do
 		"$BUILD/native/memmap_model" -k deferred -c "$c" -s "$SAMPLES" ${CHUNK_SIZES:-64 1024}
 	done
@@ -27,11 +27,13 @@ for line in sys.stdin:
     params = {"size_mib": r["size_mib"], "pages": r["pages"], "where": "native-userspace-model"}
     workload = "native-fill" if r["kind"] == "device" else "native-deferred"
     if "chunk_pages" in r:
-        params["chunk_pages"] = r["chunk_pages"]
         if r["chunk_pages"] != 32768:
+            # the chunk sweep: only the split methods depend on the chunk
+            if not r["method"].startswith("split"):
+                continue
             workload = "native-deferred-chunk"
-    if workload == "native-deferred-chunk" and not r["method"].startswith("split"):
-        continue
+        if r["method"].startswith("split"):
+            params["chunk_pages"] = r["chunk_pages"]
     for v in r["ns_per_page"]:
         print("MMT-SAMPLE " + json.dumps({"workload": workload, "params": params,
               "mode": r["method"], "metric": "ns_per_page", "unit": "ns", "value": v}))

@@ -34,6 +34,8 @@ def main(path, outdir):
         label = r["workload"] + "".join(
             " " + str(p[k]) + u for k, u in (("ns", ""), ("map", ""), ("align", ""), ("mem_gib", "G"),
                                            ("nodes", "n"), ("gib", "G")) if k in p)
+        if r["workload"] == "pmem-bind":
+            label += " %.0fG" % (p["pages"] * 4096 / 2**30)
         label += " " + r["metric"].replace("_tp_ns", "")
         off = next((o for o in res if o["workload"] == r["workload"] and o["params"] == p
                     and o["metric"] == r["metric"] and o["mode"] == "off"), None)

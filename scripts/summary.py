@@ -20,8 +20,10 @@ def main(path):
 
     print("| workload (QEMU TCG; memmap:memmap_init ns, median) | n per mode | off ms | cached ms | nt ms | off/cached | off/nt |")
     print("|---|---|---|---|---|---|---|")
-    for p in ({"ns": "fsdax", "map": "dev"}, {"ns": "fsdax", "map": "mem"},
-              {"ns": "devdax", "map": "dev"}, {"ns": "devdax", "map": "mem"}):
+    sizes = sorted({(r["params"]["ns"], r["params"]["map"], r["params"]["pages"])
+                    for r in res if r["workload"] == "pmem-bind"}, key=lambda k: (k[2] > 4e6, k))
+    for ns, mp, pages in sizes:
+        p = {"ns": ns, "map": mp, "pages": pages}
         for metric in ("first_bind_tp_ns", "rebind_tp_ns"):
             o, c, n = (get("pmem-bind", p, m, metric) for m in ("off", "cached", "nt"))
             if not (o and c and n):
