@@ -20,6 +20,21 @@ import subprocess
 import sys
 
 
+def write_series(path, groups, row):
+    """A gnuplot data file: one block (index) per group of results, one
+    line per result with the values row(result) gives."""
+    with open(path, "w") as f:
+        for rs in groups:
+            for r in rs:
+                f.write(" ".join(str(v) for v in row(r)) + "\n")
+            f.write("\n\n")
+
+
+def by_mode(res, modes, key):
+    """res split per mode (in the order of modes), each sorted by key."""
+    return [sorted((r for r in res if r["mode"] == m), key=key) for m in modes]
+
+
 def main(path, outdir):
     doc = json.load(open(path))
     os.makedirs(outdir, exist_ok=True)
@@ -66,12 +81,9 @@ plot '{outdir}/modes-tcg.dat' using 3:4:5:xtic(2) title "cached", '' using 6:7:8
     # 2. native model
     nat = [r for r in res if r["workload"] == "native-fill"]
     methods = ["slow", "cached", "nt", "limit"]
-    with open(os.path.join(outdir, "native.dat"), "w") as f:
-        for m in methods:
-            for r in sorted((r for r in nat if r["mode"] == m),
-                            key=lambda r: r["params"]["size_mib"]):
-                f.write(f'{r["params"]["size_mib"]} {r["median"]} {r["p25"]} {r["p75"]}\n')
-            f.write("\n\n")
+    size = lambda r: r["params"]["size_mib"]  # noqa: E731
+    write_series(os.path.join(outdir, "native.dat"), by_mode(nat, methods, size),
+                 lambda r: (size(r), r["median"], r["p25"], r["p75"]))
     if nat:
         gp += f"""
 set terminal png size 900,550 noenhanced
@@ -93,12 +105,8 @@ plot for [i=0:3] '{outdir}/native.dat' index i using 1:2:3:4 with yerrorlines ti
     dm = ["fused-slow", "fused-cached", "split-cached", "split-nt", "limit"]
     if nd:
         lim = {r["params"]["size_mib"]: r["median"] for r in nd if r["mode"] == "limit"}
-        with open(os.path.join(outdir, "native-deferred.dat"), "w") as f:
-            for m in dm:
-                for r in sorted((r for r in nd if r["mode"] == m), key=lambda r: r["params"]["size_mib"]):
-                    sz = r["params"]["size_mib"]
-                    f.write(f'{sz} {r["median"]} {r["p25"]} {r["p75"]} {r["median"] / lim[sz]}\n')
-                f.write("\n\n")
+        write_series(os.path.join(outdir, "native-deferred.dat"), by_mode(nd, dm, size),
+                     lambda r: (size(r), r["median"], r["p25"], r["p75"], r["median"] / lim[size(r)]))
         gp += f"""
 set terminal png size 900,550 noenhanced
 set output '{outdir}/native-deferred.png'
@@ -150,11 +158,8 @@ plot for [i=0:{len(series) - 1}] '{outdir}/deferred-tcg.dat' index i using 1:2:3
     g = [r for r in res if r["workload"] == "gpu-register" and r["metric"] == "memmap_init_tp_ns"]
     if g:
         gmodes = sorted({r["mode"] for r in g})
-        with open(os.path.join(outdir, "gpu-tcg.dat"), "w") as f:
-            for m in gmodes:
-                for r in sorted((r for r in g if r["mode"] == m), key=lambda r: r["params"]["gib"]):
-                    f.write(f'{r["params"]["gib"]} {r["median"] / 1e6} {r["p25"] / 1e6} {r["p75"] / 1e6}\n')
-                f.write("\n\n")
+        write_series(os.path.join(outdir, "gpu-tcg.dat"), by_mode(g, gmodes, lambda r: r["params"]["gib"]),
+                     lambda r: (r["params"]["gib"], r["median"] / 1e6, r["p25"] / 1e6, r["p75"] / 1e6))
         gp += f"""
 set terminal png size 900,550 noenhanced
 set output '{outdir}/gpu-tcg.png'
