@@ -24,7 +24,6 @@ Prints MMT-TEST lines (read by results.py):
 """
 import re
 import sys
-from collections import defaultdict
 
 
 def parse(path):
