@@ -36,7 +36,11 @@ for c in "${commits[@]}"; do
 		say "new patch $p"
 	fi
 	mkdir -p "$TOP/$(dirname "$p")"
-	git -C "$TREE" format-patch -1 --stdout --zero-commit --no-signature --no-numbered "$c" > "$TOP/$p.new"
+	# --abbrev=12 (the kernel's own core.abbrev): git's default abbreviation
+	# grows with the object count of build/linux, which differs between
+	# machines, and would rewrite every index line.
+	git -C "$TREE" format-patch -1 --stdout --zero-commit --no-signature --no-numbered \
+		--abbrev=12 "$c" > "$TOP/$p.new"
 	if cmp -s "$TOP/$p.new" "$TOP/$p"; then rm "$TOP/$p.new"; else mv "$TOP/$p.new" "$TOP/$p"; say "wrote $p"; fi
 	i=$((i + 1))
 done
