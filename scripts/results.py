@@ -14,6 +14,8 @@ import re
 import statistics
 import sys
 
+from stats import median_ci
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
 
@@ -82,42 +84,54 @@ def cmd_tests(logs):
     return counts, line
 
 
-def samples_from(logs):
+def samples_from(logs, accel):
+    """Samples grouped by what they measure and where they ran: a sample
+    names its `where` (native-kernel, ...); guest samples without one ran
+    under ACCEL (tcg or kvm)."""
     groups = {}
     for path in logs:
         for l in log_lines(path):
             if not l.startswith("MMT-SAMPLE "):
                 continue
             s = json.loads(l[len("MMT-SAMPLE "):])
-            key = (s["workload"], json.dumps(s["params"], sort_keys=True), s["mode"],
+            where = s.get("where", accel)
+            if where not in WHERE:
+                sys.exit(f"results.py: {path}: where={where} is not one of {', '.join(WHERE)}")
+            key = (s["workload"], where, json.dumps(s["params"], sort_keys=True), s["mode"],
                    s["metric"], s["unit"])
             groups.setdefault(key, []).append(s["value"])
     return groups
 
 
+# Where a number ran, strongest evidence first (README, "What runs where").
+WHERE = ("native-kernel", "kvm", "host", "native-model", "tcg")
+
+
 def summary(samples):
     q = statistics.quantiles(samples, n=4) if len(samples) >= 2 else [samples[0]] * 3
-    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
-            "p25": q[0], "p75": q[2],
+    return {"median": statistics.median(samples), "ci95": median_ci(samples),
+            "min": min(samples), "max": max(samples), "p25": q[0], "p75": q[2],
             "stdev": statistics.stdev(samples) if len(samples) >= 2 else 0.0}
 
 
 def cmd_bench(out, logs, kernel, accel):
     results = []
-    for (w, p, mode, metric, unit), vals in samples_from(logs).items():
-        r = {"workload": w, "params": json.loads(p), "mode": mode, "metric": metric,
-             "unit": unit, "samples": vals}
+    for (w, where, p, mode, metric, unit), vals in samples_from(logs, accel).items():
+        r = {"workload": w, "where": where, "params": json.loads(p), "mode": mode,
+             "metric": metric, "unit": unit, "samples": vals}
+        if mode == "limit":
+            r["sequence"] = r["params"]["sequence"]
         r.update(summary(vals))
         results.append(r)
     doc = {"kernel": kernel, "accel": accel, "results": results}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
-    print(f"| workload | params | mode | metric | n | median | p25-p75 | min-max | unit |")
-    print(f"|---|---|---|---|---|---|---|---|---|")
+    print(f"| workload | where | params | mode | metric | n | median | 95% CI | min-max | unit |")
+    print(f"|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         ps = " ".join(f"{k}={v}" for k, v in r["params"].items())
-        print(f"| {r['workload']} | {ps} | {r['mode']} | {r['metric']} | {len(r['samples'])} | "
-              f"{r['median']:.4g} | {r['p25']:.4g}-{r['p75']:.4g} | {r['min']:.4g}-{r['max']:.4g} | {r['unit']} |")
+        print(f"| {r['workload']} | {r['where']} | {ps} | {r['mode']} | {r['metric']} | {len(r['samples'])} | "
+              f"{r['median']:.4g} | {r['ci95'][0]:.4g}-{r['ci95'][1]:.4g} | {r['min']:.4g}-{r['max']:.4g} | {r['unit']} |")
     return results
 
 

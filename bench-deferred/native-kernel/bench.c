@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kfill-bench: time the kernel's own memmap init code (kfill.c) natively, on
+ * this machine's memory, next to the fastest store sequences this CPU has
+ * for the same bytes (the ceilings), methods interleaved in every round.
+ *
+ *   kfill-bench [-r ROUNDS] [-t THREADS] [-p PATHS] [-m MODES] [-C] SIZE_MIB...
+ *
+ * SIZE_MIB is the size of the struct pages written (64 bytes a page). Each
+ * sample writes at least MIN_SAMPLE_MIB (repeating small sizes; in-cache
+ * sizes then measure the in-cache case). One JSON line per method and size:
+ * samples in ns per struct page. -C checks first that every template mode
+ * writes the same struct pages as mode off (byte for byte, every page).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <immintrin.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kfill.h"
+
+#define MIB		(1UL << 20)
+#define MIN_SAMPLE_MIB	256
+#define START_PFN	(1UL << 22)	/* 16 GiB: section aligned */
+#define MAX_THREADS	64
+
+static const char *const path_names[KB_NR_PATHS] = {
+	[KB_DEVICE] = "device", [KB_DEVICE_COMPOUND] = "device-compound",
+	[KB_EARLY] = "early", [KB_HOTPLUG] = "hotplug",
+	[KB_DEFERRED_INIT] = "deferred-init",
+};
+
+void *kb_host_alloc(size_t size)
+{
+	void *p = calloc(1, size);
+
+	if (!p) {
+		perror("calloc");
+		exit(1);
+	}
+	return p;
+}
+
+/* Called by the generated stubs: kernel code reached something unset up. */
+void kb_stub_called(const char *name)
+{
+	fprintf(stderr, "kfill-bench: kernel code called %s, which has no userspace stand-in\n", name);
+	abort();
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* ---- the ceilings: the same bytes, every store sequence the CPU has ---- */
+
+static uint64_t tmpl_words[8] = {	/* any 64 bytes will do: a template */
+	0x0000000000000200ULL, 0xdead4ead00000001ULL, 0x12345678ULL, 0,
+	0, 0xffffffff00000000ULL, 0, 0x1ULL,
+};
+static uint8_t *rep_block;		/* the template replicated, 64 KiB */
+#define REP_BLOCK	(64 * 1024)
+
+static void seq_movnti(void *dst, size_t n)
+{
+	uint64_t *d = dst, w0 = tmpl_words[0], w1 = tmpl_words[1], w2 = tmpl_words[2],
+		 w3 = tmpl_words[3], w4 = tmpl_words[4], w5 = tmpl_words[5],
+		 w6 = tmpl_words[6], w7 = tmpl_words[7];
+
+	for (size_t i = 0; i < n; i++, d += 8) {
+		asm volatile("movnti %1, 0(%0)\n\tmovnti %2, 8(%0)\n\t"
+			     "movnti %3, 16(%0)\n\tmovnti %4, 24(%0)\n\t"
+			     "movnti %5, 32(%0)\n\tmovnti %6, 40(%0)\n\t"
+			     "movnti %7, 48(%0)\n\tmovnti %8, 56(%0)"
+			     :: "r"(d), "r"(w0), "r"(w1), "r"(w2), "r"(w3), "r"(w4),
+				"r"(w5), "r"(w6), "r"(w7) : "memory");
+	}
+	asm volatile("sfence" ::: "memory");
+}
+
+static void seq_stores(void *dst, size_t n)
+{
+	uint64_t *d = dst, w0 = tmpl_words[0], w1 = tmpl_words[1], w2 = tmpl_words[2],
+		 w3 = tmpl_words[3], w4 = tmpl_words[4], w5 = tmpl_words[5],
+		 w6 = tmpl_words[6], w7 = tmpl_words[7];
+
+	for (size_t i = 0; i < n; i++, d += 8) {
+		asm volatile("movq %1, 0(%0)\n\tmovq %2, 8(%0)\n\t"
+			     "movq %3, 16(%0)\n\tmovq %4, 24(%0)\n\t"
+			     "movq %5, 32(%0)\n\tmovq %6, 40(%0)\n\t"
+			     "movq %7, 48(%0)\n\tmovq %8, 56(%0)"
+			     :: "r"(d), "r"(w0), "r"(w1), "r"(w2), "r"(w3), "r"(w4),
+				"r"(w5), "r"(w6), "r"(w7) : "memory");
+	}
+}
+
+__attribute__((target("avx2")))
+static void seq_avx2_nt(void *dst, size_t n)
+{
+	__m256i a = _mm256_loadu_si256((void *)&tmpl_words[0]);
+	__m256i b = _mm256_loadu_si256((void *)&tmpl_words[4]);
+	__m256i *d = dst;
+
+	for (size_t i = 0; i < n; i++, d += 2) {
+		_mm256_stream_si256(d, a);
+		_mm256_stream_si256(d + 1, b);
+	}
+	_mm_sfence();
+	_mm256_zeroupper();
+}
+
+__attribute__((target("avx512f")))
+static void seq_avx512_nt(void *dst, size_t n)
+{
+	__m512i a = _mm512_loadu_si512((void *)tmpl_words);
+	__m512i *d = dst;
+
+	for (size_t i = 0; i < n; i++, d++)
+		_mm512_stream_si512(d, a);
+	_mm_sfence();
+	_mm256_zeroupper();
+}
+
+static void seq_rep_movsb(void *dst, size_t n)
+{
+	size_t bytes = n * 64;
+	uint8_t *d = dst;
+
+	while (bytes) {
+		size_t c = bytes < REP_BLOCK ? bytes : REP_BLOCK;
+		const void *s = rep_block;
+
+		asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(c) :: "memory");
+		bytes -= bytes < REP_BLOCK ? bytes : REP_BLOCK;
+	}
+}
+
+static void seq_rep_stosb_zero(void *dst, size_t n)
+{
+	size_t c = n * 64;
+
+	asm volatile("rep stosb" : "+D"(dst), "+c"(c) : "a"(0) : "memory");
+}
+
+struct seq {
+	const char *name;
+	void (*fn)(void *dst, size_t n);
+	int can_template;	/* writes the template (else: a bound only) */
+	const char *feature;
+};
+
+static const struct seq seqs[] = {
+	{ "movnti", seq_movnti, 1, NULL },
+	{ "avx2-nt", seq_avx2_nt, 1, "avx2" },
+	{ "avx512-nt", seq_avx512_nt, 1, "avx512f" },
+	{ "stores", seq_stores, 1, NULL },
+	{ "rep-movsb", seq_rep_movsb, 1, "erms" },
+	{ "rep-stosb-zero", seq_rep_stosb_zero, 0, "erms" },
+};
+#define NR_SEQS (sizeof(seqs) / sizeof(seqs[0]))
+
+static int cpu_has(const char *feature)
+{
+	if (!feature)
+		return 1;
+	if (!strcmp(feature, "erms")) {
+		unsigned int a, b, c, d;
+
+		asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+		return !!(b & (1u << 9));
+	}
+	__builtin_cpu_init();
+	if (!strcmp(feature, "avx2"))
+		return __builtin_cpu_supports("avx2");
+	if (!strcmp(feature, "avx512f"))
+		return __builtin_cpu_supports("avx512f");
+	return 0;
+}
+
+/* ---- methods: a kernel path in a mode, or a ceiling ---- */
+
+struct method {
+	char name[32];
+	int path;		/* kernel path, or -1 for a ceiling */
+	int mode;
+	const struct seq *seq;
+	double *ns;		/* samples */
+	int used_mode;
+};
+
+static uint8_t *buf;
+static unsigned long buf_pages;
+
+struct job {
+	const struct method *m;
+	unsigned long pfn, nr;
+	int cpu, ret;
+};
+
+static void *run_job(void *arg)
+{
+	struct job *j = arg;
+
+	if (j->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(j->cpu, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	if (j->m->path >= 0)
+		j->ret = kb_run(j->m->path, j->m->mode, j->pfn, j->nr);
+	else
+		j->m->seq->fn(buf + (j->pfn - START_PFN) * 64, j->nr);
+	return NULL;
+}
+
+/* Run @m once over @nr pages from START_PFN with @threads threads. */
+static int run_method(const struct method *m, unsigned long nr, int threads)
+{
+	struct job jobs[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	unsigned long sec = kb_section_pages(), per, pfn = START_PFN;
+	int i;
+
+	if (threads == 1) {
+		jobs[0] = (struct job){ m, START_PFN, nr, -1, 0 };
+		run_job(&jobs[0]);
+		return jobs[0].ret;
+	}
+	/* whole sections per thread, as a parallel kernel caller would split */
+	per = (nr / sec + threads - 1) / threads * sec;
+	for (i = 0; i < threads; i++) {
+		unsigned long n = pfn + per <= START_PFN + nr ? per : START_PFN + nr - pfn;
+
+		jobs[i] = (struct job){ m, pfn, n, i, 0 };
+		pfn += n;
+		if (pthread_create(&tid[i], NULL, run_job, &jobs[i])) {
+			perror("pthread_create");
+			exit(1);
+		}
+	}
+	for (i = 0; i < threads; i++)
+		pthread_join(tid[i], NULL);
+	return jobs[0].ret;
+}
+
+static const char *const mode_names[] = { "off", "cached", "nt" };
+
+/* Every template mode writes what mode off writes: every page, every byte. */
+static int check_equal(unsigned long nr)
+{
+	size_t bytes = nr * 64;
+	uint8_t *ref = malloc(bytes);
+	int p, mode, bad = 0;
+
+	/*
+	 * Not deferred-init: its template is born free (refcount 0), i.e. what
+	 * the init pass and __free_pages_core() leave together; the KUnit
+	 * suite checks that against the real free path.
+	 */
+	for (p = 0; p < KB_NR_PATHS; p++) {
+		struct method off = { .path = p, .mode = 0 };
+
+		if (p == KB_DEFERRED_INIT)
+			continue;
+
+		memset(buf, 0x5a, bytes);
+		run_method(&off, nr, 1);
+		memcpy(ref, buf, bytes);
+		for (mode = 1; mode <= 2; mode++) {
+			struct method m = { .path = p, .mode = mode };
+
+			memset(buf, 0xa5, bytes);
+			if (run_method(&m, nr, 1) != mode) {
+				fprintf(stderr, "check: %s in mode %s took another mode\n",
+					path_names[p], mode_names[mode]);
+				bad++;
+			}
+			if (memcmp(ref, buf, bytes)) {
+				unsigned long i = 0;
+
+				while (!memcmp(ref + i * 64, buf + i * 64, 64))
+					i++;
+				fprintf(stderr, "check: %s mode %s differs from off at page %lu\n",
+					path_names[p], mode_names[mode], i);
+				bad++;
+			}
+		}
+	}
+	free(ref);
+	fprintf(stderr, "check: %s over %lu pages of every path but deferred-init\n",
+		bad ? "FAILED" : "every mode equal to off", nr);
+	return bad;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: kfill-bench [-r ROUNDS] [-t THREADS] [-p PATH,...] [-m MODE,...] [-L] [-C] SIZE_MIB...\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = 10, threads = 1, check = 0, no_limits = 0, opt, i, r, s;
+	char paths_arg[256] = "device,device-compound,early,hotplug,deferred-init";
+	char modes_arg[64] = "off,cached,nt";
+	unsigned long max_mib = 0;
+	struct method *ms;
+	int nm = 0;
+
+	while ((opt = getopt(argc, argv, "r:t:p:m:LC")) != -1) {
+		switch (opt) {
+		case 'r': rounds = atoi(optarg); break;
+		case 't': threads = atoi(optarg); break;
+		case 'p': snprintf(paths_arg, sizeof(paths_arg), "%s", optarg); break;
+		case 'm': snprintf(modes_arg, sizeof(modes_arg), "%s", optarg); break;
+		case 'L': no_limits = 1; break;
+		case 'C': check = 1; break;
+		default: usage();
+		}
+	}
+	if (optind >= argc || rounds < 1 || threads < 1 || threads > MAX_THREADS)
+		usage();
+	for (i = optind; i < argc; i++) {
+		long mib = atol(argv[i]);
+
+		if (mib < 1 || mib > (1L << 20)) {
+			fprintf(stderr, "kfill-bench: size %s: a number of MiB from 1\n", argv[i]);
+			return 2;
+		}
+		if ((unsigned long)mib > max_mib)
+			max_mib = mib;
+	}
+	if (kb_struct_page_size() != 64) {
+		fprintf(stderr, "kfill-bench: struct page is %d bytes in this config; the ceilings write 64\n",
+			kb_struct_page_size());
+		return 1;
+	}
+
+	/* the memmap: 2 MiB pages, as the kernel's vmemmap, touched first */
+	buf_pages = max_mib * MIB / 64;
+	size_t bytes = (buf_pages * 64 + (2 * MIB - 1)) & ~(2 * MIB - 1);
+	buf = mmap(NULL, bytes + 2 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	buf = (uint8_t *)(((uintptr_t)buf + 2 * MIB - 1) & ~(2 * MIB - 1));
+	madvise(buf, bytes, MADV_HUGEPAGE);
+	memset(buf, 0, bytes);
+	rep_block = aligned_alloc(4096, REP_BLOCK);
+	for (i = 0; i < REP_BLOCK / 64; i++)
+		memcpy(rep_block + i * 64, tmpl_words, 64);
+	if (kb_setup(buf, START_PFN, (buf_pages + kb_section_pages() - 1) / kb_section_pages() *
+		     kb_section_pages())) {
+		fprintf(stderr, "kfill-bench: kb_setup failed\n");
+		return 1;
+	}
+	if (check && check_equal(buf_pages < 3 * 32768 ? buf_pages : 3 * 32768 + 513))
+		return 1;
+
+	ms = calloc(64, sizeof(*ms));
+	for (char *p = strtok(paths_arg, ","); p; p = strtok(NULL, ",")) {
+		int path;
+
+		for (path = 0; path < KB_NR_PATHS && strcmp(p, path_names[path]); path++)
+			;
+		if (path == KB_NR_PATHS) {
+			fprintf(stderr, "kfill-bench: unknown path %s\n", p);
+			return 2;
+		}
+		char modes_copy[64], *save;
+
+		snprintf(modes_copy, sizeof(modes_copy), "%s", modes_arg);
+		for (char *m = strtok_r(modes_copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+			int mode;
+
+			for (mode = 0; mode < 3 && strcmp(m, mode_names[mode]); mode++)
+				;
+			if (mode == 3) {
+				fprintf(stderr, "kfill-bench: unknown mode %s\n", m);
+				return 2;
+			}
+			ms[nm].path = path;
+			ms[nm].mode = mode;
+			snprintf(ms[nm].name, sizeof(ms[nm].name), "%s", mode_names[mode]);
+			nm++;
+		}
+		/* strtok state was clobbered by nothing: strtok_r above */
+	}
+	for (i = 0; !no_limits && i < (int)NR_SEQS; i++) {
+		if (!cpu_has(seqs[i].feature)) {
+			fprintf(stderr, "kfill-bench: no %s on this CPU: sequence %s skipped\n",
+				seqs[i].feature, seqs[i].name);
+			continue;
+		}
+		ms[nm].path = -1;
+		ms[nm].seq = &seqs[i];
+		snprintf(ms[nm].name, sizeof(ms[nm].name), "%s", seqs[i].name);
+		nm++;
+	}
+
+	for (s = optind; s < argc; s++) {
+		unsigned long mib = atol(argv[s]), nr = mib * MIB / 64;
+		unsigned long reps = (MIN_SAMPLE_MIB + mib - 1) / mib;
+
+		for (i = 0; i < nm; i++)
+			ms[i].ns = calloc(rounds, sizeof(double));
+		for (r = 0; r < rounds; r++) {
+			/* interleaved, each round starting one method later */
+			for (int k = 0; k < nm; k++) {
+				struct method *m = &ms[(k + r) % nm];
+				double t0 = now_ns();
+
+				for (unsigned long rep = 0; rep < reps; rep++)
+					m->used_mode = run_method(m, nr, threads);
+				m->ns[r] = (now_ns() - t0) / ((double)reps * nr);
+			}
+		}
+		for (i = 0; i < nm; i++) {
+			struct method *m = &ms[i];
+			double sorted[rounds];
+
+			printf("{\"path\": \"%s\", \"method\": \"%s\", ", m->path >= 0 ? path_names[m->path] : "limit", m->name);
+			if (m->path < 0)
+				printf("\"template\": %s, ", m->seq->can_template ? "true" : "false");
+			else
+				printf("\"mode_used\": \"%s\", ", kb_mode_name(m->used_mode));
+			printf("\"size_mib\": %lu, \"pages\": %lu, \"threads\": %d, \"reps\": %lu, \"ns_per_page\": [",
+			       mib, nr, threads, reps);
+			for (r = 0; r < rounds; r++)
+				printf("%s%.4f", r ? ", " : "", m->ns[r]);
+			printf("]}\n");
+			memcpy(sorted, m->ns, sizeof(sorted));
+			qsort(sorted, rounds, sizeof(double), cmp_double);
+			fprintf(stderr, "  %5lu MiB %-16s %-15s median %.3f ns/page\n", mib,
+				m->path >= 0 ? path_names[m->path] : "limit", m->name, sorted[rounds / 2]);
+			free(m->ns);
+		}
+		fflush(stdout);
+	}
+	return 0;
+}
