@@ -49,7 +49,93 @@ layout_tests() {
 	python3 "$TOP"/scripts/test-compare-layout.py
 }
 
-groups=(tree base layout)
+# Fakes for running boot.sh, check.sh and bench.sh without QEMU or a build:
+# a qemu-system-x86_64 earlier in PATH (FAKE_QEMU=done: prints MMT-DONE
+# on the serial log; kill: kills itself with SIGKILL; sleep: never ends)
+# that leaves $tmp/qemu-ran, a kernel and an initramfs that are empty files,
+# BUILD in $tmp, and a KSRC that is no tree, so that a script that went on
+# to prepare.sh would stop at once in base.sh. The user's settings are
+# dropped: each test sets its own.
+fakes() {
+	mkdir -p "$tmp/bin" "$tmp/b"
+	cat > "$tmp/bin/qemu-system-x86_64" <<-'FAKE'
+	#!/bin/bash
+	: > "$FAKE_DIR/qemu-ran"
+	for a; do case $a in file:*) log=${a#file:} ;; esac; done
+	case ${FAKE_QEMU:-done} in
+	done)  echo MMT-DONE >> "$log" ;;
+	kill)  kill -9 $$ ;;
+	sleep) exec sleep 60 ;;
+	esac
+	FAKE
+	chmod +x "$tmp/bin/qemu-system-x86_64"
+	: > "$tmp/bzImage"; : > "$tmp/initramfs.cpio"
+}
+knobs=(MEM NODES CPUS SLOTS MAXMEM DIMMS DIMM_SIZE PMEM RUN TIMEOUT ACCEL MTTCG OVERCOMMIT
+       SIZES NODESET BOOTS MODES REBINDS LOADS GPU_GIB GPU_LOOPS PMEM_LARGE_GIB PMEM_TIMEOUT
+       KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU)
+# faked SCRIPT [VAR=VALUE...]: run SCRIPT (boot.sh with the name hosttest)
+# with the fakes and these settings; stdout and stderr together.
+faked() {
+	local script=$1 unset=() args=() k; shift
+	[ "$script" = scripts/boot.sh ] && args=(hosttest)
+	for k in "${knobs[@]}"; do unset+=(-u "$k"); done
+	rm -f "$tmp/qemu-ran"
+	env "${unset[@]}" PATH="$tmp/bin:$PATH" FAKE_DIR="$tmp" BUILD="$tmp/b" KSRC="$tmp/no-ksrc" \
+		KERNEL="$tmp/bzImage" INITRD="$tmp/initramfs.cpio" "$@" \
+		timeout 60 "$TOP/$script" "${args[@]}" 2>&1
+}
+# refused NAME SCRIPT EXPECTED [VAR=VALUE...]: SCRIPT with these settings
+# must exit non-zero with a single line, 'error: ' and EXPECTED (a grep -E
+# pattern), and start no QEMU: the refusal comes before anything else.
+# Failures are collected in $bad.
+refused() {
+	local name=$1 script=$2 want=$3 out rc; shift 3
+	out=$(faked "$script" "$@"); rc=$?
+	if [ $rc = 0 ] || [ "$(wc -l <<<"$out")" != 1 ] || ! grep -qE "^error: .*($want)" <<<"$out" || [ -e "$tmp/qemu-ran" ]; then
+		bad+="[$name: rc=$rc$([ -e "$tmp/qemu-ran" ] && echo ', qemu ran'): $(head -c 300 <<<"$out" | tr '\n' ' ')] "
+	fi
+}
+
+# Settings that make no sense stop boot.sh before anything else (the kernel
+# is not even looked for), bench.sh and check.sh before any build.
+settings_tests() {
+	local bad=""
+	fakes
+	rm "$tmp/bzImage"	# boot.sh must not get as far as looking for it
+	refused mem-zero scripts/boot.sh 'MEM=0G' MEM=0G
+	refused mem-unit scripts/boot.sh 'MEM=4X' MEM=4X
+	refused mem-words scripts/boot.sh 'MEM=lots' MEM=lots
+	refused mem-not-gib scripts/boot.sh 'MEM=512M' MEM=512M
+	refused nodes-zero scripts/boot.sh 'NODES=0' NODES=0
+	refused nodes-word scripts/boot.sh 'NODES=two' NODES=two
+	refused mem-split scripts/boot.sh 'MEM=5G.*NODES=2' MEM=5G NODES=2
+	refused cpus-zero scripts/boot.sh 'CPUS=0' CPUS=0
+	refused cpus-split scripts/boot.sh 'CPUS=3.*NODES=2' MEM=4G NODES=2 CPUS=3
+	refused dimms-word scripts/boot.sh 'DIMMS=x' DIMMS=x
+	refused dimms-slots scripts/boot.sh 'DIMMS=2.*SLOTS' DIMMS=2
+	refused dimm-size scripts/boot.sh 'DIMM_SIZE=0G' SLOTS=1 DIMMS=1 DIMM_SIZE=0G
+	refused timeout-zero scripts/boot.sh 'TIMEOUT=0' TIMEOUT=0
+	refused timeout-unit scripts/boot.sh 'TIMEOUT=10m' TIMEOUT=10m
+	refused boot-accel scripts/boot.sh 'ACCEL=xen' ACCEL=xen
+	: > "$tmp/bzImage"
+	refused bench-sizes-zero bench-deferred/bench.sh "SIZES='0'" SIZES=0
+	refused bench-sizes-word bench-deferred/bench.sh 'SIZES=.*big' SIZES='4 big'
+	refused bench-sizes-empty bench-deferred/bench.sh 'SIZES is empty' SIZES=
+	refused bench-sizes-split bench-deferred/bench.sh 'MEM=5G.*NODES=2' SIZES=5
+	refused bench-nodeset-zero bench-deferred/bench.sh "NODESET='0'" NODESET=0
+	refused bench-nodeset-cpus bench-deferred/bench.sh 'CPUS=2.*NODES=3' NODESET=3 SIZES=6
+	refused bench-boots bench-deferred/bench.sh 'BOOTS=0' BOOTS=0
+	refused bench-rebinds bench-deferred/bench.sh 'REBINDS=-1' REBINDS=-1
+	refused bench-loads bench-deferred/bench.sh 'LOADS=many' LOADS=many
+	refused bench-modes bench-deferred/bench.sh 'MODES=.*fast' MODES='off fast'
+	refused bench-accel bench-deferred/bench.sh 'ACCEL=xen' ACCEL=xen
+	refused check-accel scripts/check.sh 'ACCEL=xen' ACCEL=xen
+	refused check-timeout scripts/check.sh 'TIMEOUT=soon' TIMEOUT=soon
+	[ -z "$bad" ]; t harness.bad-settings-refused-first $? "$bad"
+}
+
+groups=(tree base layout settings)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Preflight: settings that make no sense, and hosts that cannot run the
+# guests, are refused with a message before anything long starts. Sourced
+# (after lib.sh) by boot.sh, check.sh and bench.sh; the rules are in
+# docs/harness.md, "Preflight".
+
+# is_whole VALUE MIN: VALUE is a whole number (digits, no leading zero) >= MIN.
+is_whole() { [[ $1 =~ ^(0|[1-9][0-9]{0,8})$ ]] && (( $1 >= $2 )); }
+# whole VAR [MIN]: the variable VAR holds a whole number >= MIN [1].
+whole() { is_whole "${!1-}" "${2:-1}" || die "$1=${!1-}: want a whole number >= ${2:-1}"; }
+# whole_list VAR [MIN]: VAR holds one or more whole numbers >= MIN [1].
+whole_list() {
+	local words w
+	read -ra words <<<"${!1-}"
+	[ ${#words[@]} -gt 0 ] || die "$1 is empty: want one or more whole numbers >= ${2:-1}"
+	for w in "${words[@]}"; do
+		is_whole "$w" "${2:-1}" || die "$1='${!1}': $w is not a whole number >= ${2:-1}"
+	done
+}
+# size VAR: VAR holds a size nG or nM, n >= 1. mib SIZE: that size in MiB.
+size() { [[ ${!1-} =~ ^[1-9][0-9]{0,8}[GM]$ ]] || die "$1=${!1-}: want a size such as 4G or 512M"; }
+mib() { case $1 in *G) echo $(( ${1%G} * 1024 )) ;; *) echo "${1%M}" ;; esac; }
+
+# check_accel: ACCEL [tcg] is tcg or kvm.
+check_accel() {
+	case ${ACCEL:=tcg} in
+	tcg|kvm) ;;
+	*) die "ACCEL=$ACCEL: want tcg or kvm" ;;
+	esac
+}
+
+# guest_settings: boot.sh's settings from the environment, with their
+# defaults, checked; mem_g is MEM in GiB.
+guest_settings() {
+	check_accel
+	MEM=${MEM:-4G} NODES=${NODES:-1} CPUS=${CPUS:-2} SLOTS=${SLOTS:-0}
+	DIMMS=${DIMMS:-0} DIMM_SIZE=${DIMM_SIZE:-1G} TIMEOUT=${TIMEOUT:-600}
+	size MEM
+	whole NODES; whole CPUS; whole SLOTS 0; whole DIMMS 0; whole TIMEOUT
+	size DIMM_SIZE
+	(( $(mib "$MEM") % 1024 == 0 )) || die "MEM=$MEM: want whole GiB, e.g. 4G"
+	mem_g=$(( $(mib "$MEM") / 1024 ))
+	(( mem_g % NODES == 0 )) || die "MEM=$MEM does not split evenly over NODES=$NODES"
+	(( CPUS % NODES == 0 )) || die "CPUS=$CPUS: want a multiple of NODES=$NODES (one socket of as many vCPUs per node)"
+	(( DIMMS <= SLOTS )) || die "DIMMS=$DIMMS needs SLOTS>=$DIMMS (SLOTS=$SLOTS)"
+}
+
+# check_guest: guest_settings in a subshell (the caller's variables stay as
+# they were), for check.sh and bench.sh to check each guest before building:
+#   MEM=16G NODES=2 check_guest
+check_guest() ( guest_settings )
