@@ -12,8 +12,9 @@
 #                  perf ftrace latency and cpu-clock profiles for the largest
 #   hotplug:       two 1 GiB pc-dimms onlined/offlined twice per mode
 #   large pmem:    PMEM_LARGE_GIB [none] GiB namespaces, same binds
-# The full run (docs/results/): SIZES="4 16 48" NODESET="1 2"
+# The full run (docs/results/): OVERCOMMIT=1 SIZES="4 16 48" NODESET="1 2"
 #   GPU_GIB=1,4,16,80 PMEM_LARGE_GIB=32 make bench
+#   (OVERCOMMIT=1: guests larger than the host can back, boot.sh)
 #   native model:  bench-deferred/native.sh on this machine's real memory
 # Writes build/bench/results.json and prints a table. ACCEL=kvm on hosts where
 # KVM boots the guest; every number is labelled with where it ran.
@@ -78,7 +79,7 @@ say "bench: pmem binds, test_hmm and GPU-scale registration, memory hotplug"
 pmem_guest "$TOP"/scripts/boot.sh bench-pmem-hmm \
 	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS" mmt.gpu_gib="${GPU_GIB:-1,4,16}" mmt.gpu_loops="$GPU_LOOPS"
 # Larger pmem (PMEM_LARGE_GIB, e.g. 32): guest RAM is allocated lazily by
-# the host, so the limit is time, not this machine's 24 GiB.
+# the host, so with OVERCOMMIT=1 the limit is time, not this machine's 24 GiB.
 for pg in ${PMEM_LARGE_GIB:-}; do
 	say "bench: pmem binds, ${pg} GiB namespace"
 	large_pmem_guest "$pg" "$TOP"/scripts/boot.sh "bench-pmem-${pg}g" kunit.enable=0 mmt.rebinds="$REBINDS"

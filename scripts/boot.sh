@@ -10,8 +10,11 @@
 #   DIMMS [0] pc-dimms of DIMM_SIZE [1G] present at boot on node 0 (ACPI
 #   memory devices: added through memory hotplug, offline until onlined);
 #   RUN guest scripts for mmt.run=; TIMEOUT [600] seconds;
-#   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [build/obj bzImage, build/initramfs.cpio].
-# Settings that make no sense are refused first (scripts/preflight.sh).
+#   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [build/obj bzImage, build/initramfs.cpio];
+#   OVERCOMMIT [0] 1 to boot a guest larger than this host can back.
+# Settings that make no sense are refused first, and so is a guest larger
+# than the host can back (scripts/preflight.sh; docs/harness.md, Preflight).
+# An overcommitted guest's log starts with an MMT-OVERCOMMIT {json} line.
 # The log is build/logs/NAME.log. Exit status: 0 when the guest printed
 # MMT-DONE and powered off with no panic, oops, BUG or WARNING in the log;
 # otherwise 1, with the log's tail on stderr.
@@ -54,8 +57,9 @@ for ((d = 0; d < DIMMS; d++)); do
 	args+=(-object "memory-backend-ram,id=dimm$d,size=$DIMM_SIZE" -device "pc-dimm,id=dimm$d,memdev=dimm$d,node=0")
 done
 # Guest RAM is touched lazily (struct pages, not the pages), so guests larger
-# than this machine's RAM work; reserve=off (MAP_NORESERVE) keeps the host's
-# overcommit heuristic from refusing them ("cannot set up guest memory").
+# than this machine's RAM can work (OVERCOMMIT=1); reserve=off (MAP_NORESERVE)
+# keeps the host's overcommit heuristic from refusing them ("cannot set up
+# guest memory").
 if [ "$NODES" -gt 1 ]; then
 	per=$((mem_g / NODES)) cpn=$((CPUS / NODES))
 	for ((n = 0; n < NODES; n++)); do
@@ -82,6 +86,8 @@ wait $qpid; rc=$?
 kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
 set -e
 secs=$(( ($(date +%s%N) - start) / 1000000 ))
+# Recorded for whoever reads the log (QEMU truncates the log when it opens it).
+if [ -n "$overcommit" ]; then { echo "$overcommit"; cat "$log"; } > "$log.new" && mv "$log.new" "$log"; fi
 why=""
 if [ $rc = 124 ] || [ $rc = 137 ]; then why="hung: no poweroff within ${TIMEOUT}s"
 elif [ $rc != 0 ]; then why="qemu exited $rc"

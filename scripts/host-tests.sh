@@ -135,7 +135,36 @@ settings_tests() {
 	[ -z "$bad" ]; t harness.bad-settings-refused-first $? "$bad"
 }
 
-groups=(tree base layout settings)
+# A guest larger than this host can back (MemTotal less 2 GiB) is refused,
+# naming the numbers, unless OVERCOMMIT=1; then it boots, says so, and its
+# log starts with an MMT-OVERCOMMIT line. pc-dimms count, legacy pmem does not.
+ram_tests() {
+	local bad="" out rc total log=$tmp/b/logs/hosttest.log
+	fakes
+	total=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+	refused huge-mem scripts/boot.sh "guest RAM 1073741824 MiB \\(MEM=1048576G\\) exceeds .*MemTotal $total MiB.*OVERCOMMIT=1" MEM=1048576G
+	refused huge-dimm scripts/boot.sh "guest RAM 1073743872 MiB \\(MEM=2G \\+ 1 x 1048576G pc-dimm\\) exceeds" \
+		MEM=2G SLOTS=1 DIMMS=1 DIMM_SIZE=1048576G
+	refused huge-bench bench-deferred/bench.sh "guest RAM 1073741824 MiB" SIZES=1048576 NODESET=1
+	refused overcommit-word scripts/boot.sh "OVERCOMMIT=yes" OVERCOMMIT=yes MEM=1048576G
+	[ -z "$bad" ]; t harness.guest-larger-than-host-refused $? "$bad"
+
+	out=$(faked scripts/boot.sh OVERCOMMIT=1 MEM=1048576G); rc=$?
+	[ $rc = 0 ] && [ -e "$tmp/qemu-ran" ] && grep -q "overcommitting.*1073741824 MiB" <<<"$out" &&
+		head -n 1 "$log" | grep -q '^MMT-OVERCOMMIT {"guest_mib": 1073741824, "limit_mib": '
+	t harness.overcommit-boots-and-is-recorded $? "rc=$rc: $(tr '\n' ' ' <<<"$out") log: $(head -n 1 "$log")"
+	out=$(faked scripts/boot.sh MEM=1G); rc=$?
+	[ $rc = 0 ] && [ -e "$tmp/qemu-ran" ] && ! grep -q MMT-OVERCOMMIT "$log" && ! grep -q overcommitting <<<"$out"
+	t harness.guest-that-fits-boots $? "rc=$rc: $(tr '\n' ' ' <<<"$out")"
+
+	out=$(bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh
+		MEM=16G PMEM="8G!8G" SLOTS=2 DIMMS=2 DIMM_SIZE=512M guest_settings
+		echo "$guest_mib $(ram_limit_mib 24684096)"' _ "$TOP" 2>&1)
+	[ "$out" = "17408 22057" ]
+	t harness.guest-ram-rule $? "want 17408 MiB for 16G with 8G of pmem and 2 x 512M pc-dimms, and a 22057 MiB limit on a 24684096 kB MemTotal; got $out"
+}
+
+groups=(tree base layout settings ram)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

@@ -29,8 +29,18 @@ check_accel() {
 	esac
 }
 
+# Host RAM left beside the guest: QEMU itself (TCG's translation cache is
+# 512 MiB, tb-size in boot.sh; a few hundred MiB more) and the host.
+HOST_HEADROOM_MIB=2048
+# ram_limit_mib MEMTOTAL_KIB: the largest guest RAM this host backs.
+ram_limit_mib() { echo $(( $1 / 1024 - HOST_HEADROOM_MIB )); }
+
 # guest_settings: boot.sh's settings from the environment, with their
-# defaults, checked; mem_g is MEM in GiB.
+# defaults, checked; mem_g is MEM in GiB, guest_mib the guest's RAM (MEM and
+# the pc-dimms; legacy pmem is carved out of MEM, not added to it), and
+# overcommit an MMT-OVERCOMMIT line when the guest exceeds ram_limit_mib and
+# OVERCOMMIT=1 lets it boot (else empty).
+# shellcheck disable=SC2034 # mem_g, guest_mib, overcommit: for boot.sh
 guest_settings() {
 	check_accel
 	MEM=${MEM:-4G} NODES=${NODES:-1} CPUS=${CPUS:-2} SLOTS=${SLOTS:-0}
@@ -43,6 +53,20 @@ guest_settings() {
 	(( mem_g % NODES == 0 )) || die "MEM=$MEM does not split evenly over NODES=$NODES"
 	(( CPUS % NODES == 0 )) || die "CPUS=$CPUS: want a multiple of NODES=$NODES (one socket of as many vCPUs per node)"
 	(( DIMMS <= SLOTS )) || die "DIMMS=$DIMMS needs SLOTS>=$DIMMS (SLOTS=$SLOTS)"
+	case ${OVERCOMMIT:=0} in 0|1) ;; *) die "OVERCOMMIT=$OVERCOMMIT: want 0 or 1" ;; esac
+
+	# Guest RAM is allocated lazily (reserve=off): a guest larger than the
+	# host starts, then swaps. Refused unless asked for.
+	local total limit what
+	guest_mib=$(( mem_g * 1024 + DIMMS * $(mib "$DIMM_SIZE") ))
+	total=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+	limit=$(ram_limit_mib "$total")
+	overcommit=""
+	(( guest_mib > limit )) || return 0
+	what="guest RAM $guest_mib MiB (MEM=$MEM$( (( DIMMS == 0 )) || echo " + $DIMMS x $DIMM_SIZE pc-dimm")) exceeds the $limit MiB this host can back (MemTotal $((total / 1024)) MiB less $HOST_HEADROOM_MIB MiB for QEMU and the host)"
+	[ "$OVERCOMMIT" = 1 ] || die "$what: it would swap if the guest touched it all; OVERCOMMIT=1 boots it anyway"
+	say "overcommitting (OVERCOMMIT=1): $what"
+	overcommit="MMT-OVERCOMMIT {\"guest_mib\": $guest_mib, \"limit_mib\": $limit, \"memtotal_mib\": $((total / 1024))}"
 }
 
 # check_guest: guest_settings in a subshell (the caller's variables stay as
