@@ -88,10 +88,7 @@ set -e
 secs=$(( ($(date +%s%N) - start) / 1000000 ))
 # Recorded for whoever reads the log (QEMU truncates the log when it opens it).
 if [ -n "$overcommit" ]; then { echo "$overcommit"; cat "$log"; } > "$log.new" && mv "$log.new" "$log"; fi
-why=""
-if [ $rc = 124 ] || [ $rc = 137 ]; then why="hung: no poweroff within ${TIMEOUT}s"
-elif [ $rc != 0 ]; then why="qemu exited $rc"
-fi
+why=$(qemu_failure "$rc" $((secs / 1000)) "$TIMEOUT")
 bad=$(grep -a -m 1 -E 'Kernel panic|Oops|BUG:|WARNING:|general protection fault|Call Trace:' "$log" || true)
 [ -n "$bad" ] && why="${why:+$why; }kernel: $bad"
 grep -aq '^MMT-DONE' "$log" || why="${why:+$why; }the guest did not finish (no MMT-DONE)"

@@ -185,7 +185,35 @@ ram_tests() {
 	t harness.guest-ram-rule $? "want 17408 MiB for 16G with 8G of pmem and 2 x 512M pc-dimms, and a 22057 MiB limit on a 24684096 kB MemTotal; got $out"
 }
 
-groups=(tree base layout settings ram)
+# A QEMU killed by a signal before the timeout is reported as killed (which
+# signal; for SIGKILL, the OOM killer and dmesg), not as hung; a real
+# timeout still is hung.
+qemu_tests() {
+	local out rc bad=""
+	fakes
+	out=$(faked scripts/boot.sh MEM=1G TIMEOUT=600 FAKE_QEMU=kill); rc=$?
+	[ $rc = 1 ] && grep -q "FAILED after .*: qemu killed by SIGKILL after 0 s, before the 600 s timeout: .*OOM killer.*dmesg" <<<"$out" && ! grep -q hung <<<"$out"
+	t harness.boot-qemu-killed-is-not-hung $? "rc=$rc: $(grep FAILED <<<"$out")"
+	out=$(faked scripts/boot.sh MEM=1G TIMEOUT=1 FAKE_QEMU=sleep); rc=$?
+	[ $rc = 1 ] && grep -q "FAILED after .*: hung: no poweroff within 1s" <<<"$out"
+	t harness.boot-timeout-is-hung $? "rc=$rc: $(grep FAILED <<<"$out")"
+	# The classification itself: timeout(1) returns 124, or 137 when it had
+	# to SIGKILL QEMU after -k, i.e. after TIMEOUT seconds.
+	out=$(bash -c '. "$1"/scripts/lib.sh
+		for c in "0 5 600" "124 600 600" "137 610 600" "137 5 600" "143 5 600" "127 0 600" "1 5 600"; do
+			echo "$c: $(qemu_failure $c)"
+		done' _ "$TOP" 2>&1)
+	local want="0 5 600: 
+124 600 600: hung: no poweroff within 600s
+137 610 600: hung: no poweroff within 600s (SIGKILL after -k 10)
+137 5 600: qemu killed by SIGKILL after 5 s, before the 600 s timeout: the host's OOM killer? (dmesg | grep -i -e oom -e killed)
+143 5 600: qemu killed by SIGTERM after 5 s, before the 600 s timeout
+127 0 600: qemu-system-x86_64 did not run (127: not found or not executable; make setup)
+1 5 600: qemu exited 1"
+	[ "$out" = "$want" ]; t harness.qemu-exit-classified $? "got: $(tr '\n' '|' <<<"$out")"
+}
+
+groups=(tree base layout settings ram qemu)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

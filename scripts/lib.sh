@@ -21,3 +21,22 @@ series_patches() {
 	[ -f "$TOP/series" ] || die "no series file at $TOP/series"
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/series" | awk 'NF { print $1 }'
 }
+
+# qemu_failure RC SECONDS TIMEOUT: why QEMU, run by boot.sh under
+# 'timeout -k 10 TIMEOUT', ended with status RC after SECONDS; empty for 0.
+# timeout(1) returns 124 when it stopped QEMU, 137 when it had to SIGKILL it
+# after -k: both at TIMEOUT or later. Any other 128+N is signal N from
+# elsewhere: for SIGKILL most likely the host's OOM killer.
+qemu_failure() {
+	local rc=$1 secs=$2 limit=$3 sig
+	if [ "$rc" = 0 ]; then return 0; fi
+	if [ "$rc" = 124 ]; then echo "hung: no poweroff within ${limit}s"
+	elif [ "$rc" = 137 ] && [ "$secs" -ge "$limit" ]; then echo "hung: no poweroff within ${limit}s (SIGKILL after -k 10)"
+	elif [ "$rc" -gt 128 ]; then
+		sig=SIG$(kill -l $((rc - 128)) 2>/dev/null || echo "$((rc - 128))")
+		echo "qemu killed by $sig after $secs s, before the $limit s timeout$([ "$sig" != SIGKILL ] ||
+			echo ": the host's OOM killer? (dmesg | grep -i -e oom -e killed)")"
+	elif [ "$rc" -ge 125 ]; then echo "qemu-system-x86_64 did not run ($rc: not found or not executable; make setup)"
+	else echo "qemu exited $rc"
+	fi
+}
