@@ -213,7 +213,23 @@ qemu_tests() {
 	[ "$out" = "$want" ]; t harness.qemu-exit-classified $? "got: $(tr '\n' '|' <<<"$out")"
 }
 
-groups=(tree base layout settings ram qemu)
+# 'make help' lists every target and the main settings, and a bare 'make'
+# is 'make help' (it used to start a full make check): compared with -n,
+# which prints the recipe without running it.
+make_tests() {
+	local out rc bare help target bad=""
+	out=$(make -s --no-print-directory -C "$TOP" help 2>&1); rc=$?
+	for target in $(sed -n 's/^\.PHONY://p' "$TOP/Makefile"); do
+		grep -qE "^  $target +[A-Za-z]" <<<"$out" || bad+="$target "
+	done
+	for k in ACCEL OVERCOMMIT KSRC SHARED SIZES NODESET BOOTS TIMEOUT; do grep -q "^  $k\b" <<<"$out" || bad+="$k "; done
+	[ $rc = 0 ] && [ -z "$bad" ]; t harness.make-help-lists-targets-and-settings $? "rc=$rc, missing: $bad: $(head -c 300 <<<"$out")"
+	bare=$(make -n --no-print-directory -C "$TOP" 2>&1)
+	help=$(make -n --no-print-directory -C "$TOP" help 2>&1)
+	[ -n "$help" ] && [ "$bare" = "$help" ]; t harness.make-default-is-help $? "bare make would run: $(head -c 200 <<<"$bare")"
+}
+
+groups=(tree base layout settings ram qemu make)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"
