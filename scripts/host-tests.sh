@@ -42,25 +42,31 @@ base_tests() {
 	[ $rc != 0 ] && grep -q "is Linux 6.1.0, the series is against 7.2.13" <<<"$out"
 	t harness.base-wrong-version-refused $? "got rc=$rc: $out"
 
-	# The .deb in SHARED must be listed in its SHA256SUMS and match it (a
-	# fake .deb: one that passes goes on to dpkg-deb, which rejects it).
-	local deb=linux-source-7.2_${BASE_DEB_VERSION}_all.deb bad="" n=0 sums want
-	mkdir -p "$d/shared/base"
-	echo "not a deb" > "$d/shared/base/$deb"
+	# The .deb in SHARED must be listed in its SHA256SUMS and match it: a
+	# small linux-source .deb made here (a Makefile of 7.2.13 and one file).
+	local deb=linux-source-7.2_${BASE_DEB_VERSION}_all.deb bad="" n=0 sums r=$d/debroot
+	mkdir -p "$d/shared/base" "$r/DEBIAN" "$r/usr/src" "$d/src/linux-source-7.2"
+	printf 'VERSION = 7\nPATCHLEVEL = 2\nSUBLEVEL = 13\n' > "$d/src/linux-source-7.2/Makefile"
+	tar -C "$d/src" -cJf "$r/usr/src/linux-source-7.2.tar.xz" linux-source-7.2
+	printf 'Package: linux-source-7.2\nVersion: %s\nArchitecture: all\nMaintainer: host-tests <t@localhost>\nDescription: test\n' \
+		"$BASE_DEB_VERSION" > "$r/DEBIAN/control"
+	dpkg-deb -Zxz -b "$r" "$d/shared/base/$deb" >/dev/null
 	echo "the config deb" > "$d/shared/base/other.deb"
-	debcase() {	# debcase NAME PATTERN SHA256SUMS-CONTENT|-: - for no SHA256SUMS
+	debcase() {	# debcase NAME PATTERN SHA256SUMS-CONTENT|- (none): refused with PATTERN
 		n=$((n + 1))
 		rm -f "$d/shared/base/SHA256SUMS"
 		[ "$3" = - ] || printf '%s\n' "$3" > "$d/shared/base/SHA256SUMS"
 		out=$(env -u KSRC SHARED="$d/shared" BUILD="$d/b" "$TOP"/scripts/base.sh "$d/out$n" 2>&1); rc=$?
-		[ $rc != 0 ] && grep -qE "$2" <<<"$out" || bad+="[$1: rc=$rc: $(tr '\n' ' ' <<<"$out")] "
+		[ $rc != 0 ] && grep -qE "$2" <<<"$out" && [ ! -e "$d/out$n" ] || bad+="[$1: rc=$rc: $(tr '\n' ' ' <<<"$out")] "
 	}
 	sums=$(cd "$d/shared/base" && sha256sum other.deb "$deb")
 	debcase not-listed "^error: .*SHA256SUMS does not list $deb" "$(head -n 1 <<<"$sums")"
 	debcase no-sums "^error: .*no SHA256SUMS" -
 	debcase wrong-sum "^error: .*$deb does not match" "$(sed "2s/^[0-9a-f]/$(head -c 1 <<<"$sums" | tr 0-9a-f 1-9a-f0)/" <<<"$sums")"
-	debcase binary-mode-listed "unpacking $deb" "$(sed 's/  / */' <<<"$sums")"
-	grep -q 'does not\|no SHA256SUMS' <<<"$out" && bad+="[binary-mode-listed refused] "
+	# listed (binary-mode line) and matching: unpacked
+	sed 's/  / */' <<<"$sums" > "$d/shared/base/SHA256SUMS"
+	out=$(env -u KSRC SHARED="$d/shared" BUILD="$d/b" "$TOP"/scripts/base.sh "$d/out-ok" 2>&1); rc=$?
+	[ $rc = 0 ] && [ -f "$d/out-ok/Makefile" ] || bad+="[listed: rc=$rc: $(tr '\n' ' ' <<<"$out")] "
 	[ -z "$bad" ]; t harness.base-deb-must-be-listed-and-match $? "$bad"
 }
 
