@@ -33,7 +33,8 @@ unpack_deb() {		# $1: linux-source-7.2 .deb
 	say "unpacking $(basename "$1")"
 	dpkg-deb -x "$1" "$tmp"
 	mkdir -p "$dest"
-	tar -xf "$tmp"/usr/src/linux-source-7.2.tar.xz -C "$dest" --strip-components=1
+	unpacked() { echo "$(du -sm "$dest" 2>/dev/null | cut -f1) MiB in $dest"; }
+	progress "unpacking" unpacked tar -xf "$tmp"/usr/src/linux-source-7.2.tar.xz -C "$dest" --strip-components=1
 	rm -rf "$tmp"
 }
 

@@ -235,7 +235,39 @@ make_tests() {
 	[ -n "$help" ] && [ "$bare" = "$help" ]; t harness.make-default-is-help $? "bare make would run: $(head -c 200 <<<"$bare")"
 }
 
-groups=(tree base layout settings ram qemu make)
+# Long steps show progress: progress (lib.sh) runs a command with a ticker
+# every PROGRESS_SECS, gone when the command ends, whose output and exit
+# status it leaves alone, also when set -e ends the script (whose own EXIT
+# trap still runs); tree.sh says
+# how many files the base commit adds.
+progress_tests() {
+	local out rc ticks
+	out=$(PROGRESS_SECS=1 timeout 20 bash -c '. "$1"/scripts/lib.sh
+		trap "echo cleanup" EXIT
+		n() { echo "7 things"; }
+		progress ticking n sh -c "sleep 3.5; echo out; echo err >&2; exit 3"
+		echo "not reached"' _ "$TOP" 2>&1); rc=$?
+	ticks=$(grep -c '\] ticking: 7 things after [0-9]* s$' <<<"$out")
+	[ $rc = 3 ] && [ "$ticks" -ge 1 ] && grep -qx out <<<"$out" && grep -qx err <<<"$out" &&
+		! grep -q 'not reached' <<<"$out" && [ "$(tail -n 1 <<<"$out")" = cleanup ]
+	t harness.progress-ticker-under-set-e $? "rc=$rc (3 wanted, 124: the ticker outlived the script), $ticks ticks: $(tr '\n' '|' <<<"$out")"
+	out=$(PROGRESS_SECS=1 timeout 20 bash -c '. "$1"/scripts/lib.sh; set +e
+		n() { echo "7 things"; }
+		progress ticking n sh -c "sleep 2.5; exit 3"
+		echo "rc=$?"; sleep 2.5; echo end' _ "$TOP" 2>&1); rc=$?
+	[ $rc = 0 ] && grep -q 'ticking: 7 things' <<<"$out" && [ "$(sed -n '/^rc=/,$p' <<<"$out" | tr '\n' ' ')" = "rc=3 end " ]
+	t harness.progress-ticker-stops-with-command $? "rc=$rc: $(tr '\n' '|' <<<"$out")"
+
+	local d=$tmp/tree
+	mkdir -p "$d/src/sub"
+	printf 'VERSION = 7\nPATCHLEVEL = 2\nSUBLEVEL = 13\n' > "$d/src/Makefile"
+	echo a > "$d/src/sub/a.c"; echo b > "$d/src/b.c"
+	out=$(env -u TREE KSRC="$d/src" BUILD="$d/b" "$TOP"/scripts/tree.sh 2>&1); rc=$?
+	grep -q 'committing the base tree (once): git add of 3 files' <<<"$out"
+	t harness.tree-base-commit-says-file-count $? "rc=$rc: $(tr '\n' '|' <<<"$out")"
+}
+
+groups=(tree base layout settings ram qemu make progress)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

@@ -16,6 +16,30 @@ JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 say()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# progress LABEL COUNT CMD...: run CMD (a program, not a shell function:
+# set -e does not reach into one run this way) and, every PROGRESS_SECS [30]
+# seconds until it ends, say "LABEL: $(COUNT) after N s" (COUNT: a function
+# printing how far it got). CMD's output and exit status are left alone; the
+# ticker goes when CMD ends, when set -e ends the script (EXIT trap), and
+# by itself if this shell is gone.
+progress() {
+	local label=$1 count=$2 tick rc=0 saved=()
+	shift 2
+	eval "saved=($(trap -p EXIT))"	# the caller's EXIT trap: (trap -- CMD EXIT) or ()
+	( start=$SECONDS
+	  while sleep "${PROGRESS_SECS:-30}" >/dev/null 2>&1 && kill -0 $$ 2>/dev/null; do
+		say "$label: $("$count") after $((SECONDS - start)) s"
+	  done ) &
+	tick=$!
+	# shellcheck disable=SC2064 # the ticker's pid and the caller's trap, now
+	trap "kill $tick 2>/dev/null; ${saved[2]:-}" EXIT
+	"$@" || rc=$?
+	kill "$tick" 2>/dev/null || true
+	wait "$tick" 2>/dev/null || true
+	if [ ${#saved[@]} = 0 ]; then trap - EXIT; else trap -- "${saved[2]}" EXIT; fi
+	return "$rc"
+}
+
 # Patches listed in series, in order (comments and blank lines skipped).
 series_patches() {
 	[ -f "$TOP/series" ] || die "no series file at $TOP/series"
