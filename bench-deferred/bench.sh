@@ -49,6 +49,7 @@ init_guest 4 1 check_guest	# the warm-up boot
 for mem in $SIZES; do for nodes in $NODESET; do init_guest "$mem" "$nodes" check_guest; done; done
 pmem_guest check_guest
 for pg in ${PMEM_LARGE_GIB:-}; do large_pmem_guest "$pg" check_guest; done
+check_disk
 
 out=$BUILD/bench
 mkdir -p "$out"

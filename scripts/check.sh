@@ -20,6 +20,7 @@ hotplug_guest() { MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOU
 # Checked before anything is built.
 main_guest check_guest; param_guest check_guest
 layout_guest 1 check_guest; layout_guest 2 check_guest; hotplug_guest check_guest
+check_disk
 
 start=$(date +%s)
 "$TOP"/scripts/prepare.sh

@@ -96,11 +96,19 @@ fakes() {
 	esac
 	FAKE
 	chmod +x "$tmp/bin/qemu-system-x86_64"
+	# df: FAKE_DF_KIB KiB free, if set
+	cat > "$tmp/bin/df" <<-FAKE
+	#!/bin/sh
+	[ -n "\$FAKE_DF_KIB" ] || exec $(command -v df) "\$@"
+	echo "Filesystem 1024-blocks Used Available Capacity Mounted on"
+	echo "fake 999999999 1 \$FAKE_DF_KIB 1% /"
+	FAKE
+	chmod +x "$tmp/bin/df"
 	: > "$tmp/bzImage"; : > "$tmp/initramfs.cpio"
 }
 knobs=(MEM NODES CPUS SLOTS MAXMEM DIMMS DIMM_SIZE PMEM RUN TIMEOUT ACCEL MTTCG OVERCOMMIT
        SIZES NODESET BOOTS MODES REBINDS LOADS GPU_GIB GPU_LOOPS PMEM_LARGE_GIB PMEM_TIMEOUT
-       KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU)
+       KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU FAKE_DF_KIB)
 # faked SCRIPT [VAR=VALUE...]: run SCRIPT (boot.sh with the name hosttest)
 # with the fakes and these settings; stdout and stderr together.
 faked() {
@@ -267,7 +275,31 @@ progress_tests() {
 	t harness.tree-base-commit-says-file-count $? "rc=$rc: $(tr '\n' '|' <<<"$out")"
 }
 
-groups=(tree base layout settings ram qemu make progress)
+# check.sh and bench.sh refuse to start on too little free disk under
+# BUILD (6 GiB cold, 1 GiB with the tree and a kernel built), and ACCEL=kvm
+# without a usable /dev/kvm.
+host_tests() {
+	local bad="" out w=$tmp/warm
+	fakes
+	refused check-disk scripts/check.sh "only 1 GiB free .* $tmp.*needs 6 GiB" FAKE_DF_KIB=1048576
+	refused bench-disk bench-deferred/bench.sh "only 1 GiB free .* $tmp.*needs 6 GiB" FAKE_DF_KIB=1048576
+	[ -z "$bad" ]; t harness.too-little-disk-refused $? "$bad"
+	mkdir -p "$w/linux/.git" "$w/obj"; : > "$w/obj/vmlinux"
+	out=$(bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh
+		BUILD=$2/cold TREE=$2/cold/linux OBJ=$2/cold/obj disk_need_gib
+		BUILD=$2/warm TREE=$2/warm/linux OBJ=$2/warm/obj disk_need_gib' _ "$TOP" "$tmp" 2>&1)
+	[ "$out" = "6
+1" ]; t harness.disk-need-cold-and-warm $? "want 6 and 1 GiB, got: $out"
+	bad=""
+	: > "$tmp/not-a-device"
+	for c in "$tmp/no-kvm|there is no $tmp/no-kvm" "$tmp/not-a-device|$tmp/not-a-device is not a character device" "/dev/null|^ok$"; do
+		out=$(bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh; kvm_usable "$2"; echo ok' _ "$TOP" "${c%%|*}" 2>&1)
+		grep -qE "^(error: ACCEL=kvm but )?${c#*|}" <<<"$out" && [ "$(wc -l <<<"$out")" = 1 ] || bad+="[${c%%|*}: $out] "
+	done
+	[ -z "$bad" ]; t harness.kvm-unusable-refused $? "$bad"
+}
+
+groups=(tree base layout settings ram qemu make progress host)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

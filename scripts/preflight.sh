@@ -21,12 +21,40 @@ whole_list() {
 size() { [[ ${!1-} =~ ^[1-9][0-9]{0,8}[GM]$ ]] || die "$1=${!1-}: want a size such as 4G or 512M"; }
 mib() { case $1 in *G) echo $(( ${1%G} * 1024 )) ;; *) echo "${1%M}" ;; esac; }
 
-# check_accel: ACCEL [tcg] is tcg or kvm.
+# check_accel: ACCEL [tcg] is tcg, or kvm with a usable /dev/kvm.
 check_accel() {
 	case ${ACCEL:=tcg} in
-	tcg|kvm) ;;
+	tcg) ;;
+	kvm) kvm_usable /dev/kvm ;;
 	*) die "ACCEL=$ACCEL: want tcg or kvm" ;;
 	esac
+}
+# kvm_usable DEV: DEV (/dev/kvm) is a character device this user can open
+# read-write.
+kvm_usable() {
+	[ -e "$1" ] || die "ACCEL=kvm but there is no $1: no KVM on this host (load kvm_intel or kvm_amd, or ACCEL=tcg)"
+	[ -c "$1" ] || die "ACCEL=kvm but $1 is not a character device"
+	{ : <>"$1"; } 2>/dev/null || die "ACCEL=kvm but $1 is not read-writable by $(id -un) (add the user to group kvm)"
+}
+
+# Free disk under BUILD. Measured here: build/linux 2.1 GiB (the tree and
+# its .git), build/obj 0.3 GiB, the .deb's unpack space 0.2 GiB, initramfs
+# and logs a few hundred MiB. A cold start (no tree or no kernel built)
+# needs twice that; a warm one room for logs and rebuilt objects.
+DISK_COLD_GIB=6 DISK_WARM_GIB=1
+disk_need_gib() {
+	if [ -d "$TREE/.git" ] && [ -f "$OBJ/vmlinux" ]; then echo "$DISK_WARM_GIB"; else echo "$DISK_COLD_GIB"; fi
+}
+# check_disk: enough free disk on the filesystem that holds (or will hold) BUILD.
+check_disk() {
+	local dir=$BUILD need avail
+	need=$(disk_need_gib)
+	while [ ! -d "$dir" ]; do dir=$(dirname "$dir"); done
+	avail=$(df -Pk "$dir" | awk 'NR == 2 { print $4 }')
+	[[ $avail =~ ^[0-9]+$ ]] || die "no free space figure from 'df -Pk $dir': $avail"
+	(( avail >= need * 1024 * 1024 )) ||
+		die "only $((avail / 1024 / 1024)) GiB free on the filesystem of $dir (BUILD=$BUILD): $([ "$need" = "$DISK_COLD_GIB" ] &&
+			echo "a cold start (tree and kernel build)" || echo "a run with the tree and kernel built") needs $need GiB; free some or set BUILD elsewhere"
 }
 
 # Host RAM left beside the guest: QEMU itself (TCG's translation cache is
