@@ -62,7 +62,8 @@ base_tests() {
 	sums=$(cd "$d/shared/base" && sha256sum other.deb "$deb")
 	debcase not-listed "^error: .*SHA256SUMS does not list $deb" "$(head -n 1 <<<"$sums")"
 	debcase no-sums "^error: .*no SHA256SUMS" -
-	debcase wrong-sum "^error: .*$deb does not match" "$(sed "2s/^[0-9a-f]/$(head -c 1 <<<"$sums" | tr 0-9a-f 1-9a-f0)/" <<<"$sums")"
+	debcase wrong-sum "^error: .*$deb does not match" \
+		"$(awk 'NR == 2 { $0 = (substr($1, 1, 1) == "0" ? "1" : "0") substr($1, 2) "  " $2 } 1' <<<"$sums")"
 	# listed (binary-mode line) and matching: unpacked
 	sed 's/  / */' <<<"$sums" > "$d/shared/base/SHA256SUMS"
 	out=$(env -u KSRC SHARED="$d/shared" BUILD="$d/b" "$TOP"/scripts/base.sh "$d/out-ok" 2>&1); rc=$?
@@ -108,15 +109,15 @@ fakes() {
 }
 knobs=(MEM NODES CPUS SLOTS MAXMEM DIMMS DIMM_SIZE PMEM RUN TIMEOUT ACCEL MTTCG OVERCOMMIT
        SIZES NODESET BOOTS MODES REBINDS LOADS GPU_GIB GPU_LOOPS PMEM_LARGE_GIB PMEM_TIMEOUT
-       KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU FAKE_DF_KIB)
+       KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU FAKE_DF_KIB PROGRESS_SECS)
+clean=(env); for k in "${knobs[@]}"; do clean+=(-u "$k"); done	# "${clean[@]}" CMD: without them
 # faked SCRIPT [VAR=VALUE...]: run SCRIPT (boot.sh with the name hosttest)
 # with the fakes and these settings; stdout and stderr together.
 faked() {
-	local script=$1 unset=() args=() k; shift
+	local script=$1 args=(); shift
 	[ "$script" = scripts/boot.sh ] && args=(hosttest)
-	for k in "${knobs[@]}"; do unset+=(-u "$k"); done
 	rm -f "$tmp/qemu-ran"
-	env "${unset[@]}" PATH="$tmp/bin:$PATH" FAKE_DIR="$tmp" BUILD="$tmp/b" KSRC="$tmp/no-ksrc" \
+	"${clean[@]}" PATH="$tmp/bin:$PATH" FAKE_DIR="$tmp" BUILD="$tmp/b" KSRC="$tmp/no-ksrc" \
 		KERNEL="$tmp/bzImage" INITRD="$tmp/initramfs.cpio" "$@" \
 		timeout 60 "$TOP/$script" "${args[@]}" 2>&1
 }
@@ -192,7 +193,7 @@ ram_tests() {
 	[ $rc = 0 ] && [ -e "$tmp/qemu-ran" ] && ! grep -q MMT-OVERCOMMIT "$log" && ! grep -q overcommitting <<<"$out"
 	t harness.guest-that-fits-boots $? "rc=$rc: $(tr '\n' ' ' <<<"$out")"
 
-	out=$(bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh
+	out=$("${clean[@]}" bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh
 		MEM=16G PMEM="8G!8G" SLOTS=2 DIMMS=2 DIMM_SIZE=512M guest_settings
 		echo "$guest_mib $(ram_limit_mib 24684096)"' _ "$TOP" 2>&1)
 	[ "$out" = "17408 22057" ]
@@ -213,7 +214,7 @@ qemu_tests() {
 	t harness.boot-timeout-is-hung $? "rc=$rc: $(grep FAILED <<<"$out")"
 	# The classification itself: timeout(1) returns 124, or 137 when it had
 	# to SIGKILL QEMU after -k, i.e. after TIMEOUT seconds.
-	out=$(bash -c '. "$1"/scripts/lib.sh
+	out=$("${clean[@]}" bash -c '. "$1"/scripts/lib.sh
 		for c in "0 5 600" "124 600 600" "137 610 600" "137 5 600" "143 5 600" "127 0 600" "1 5 600"; do
 			echo "$c: $(qemu_failure $c)"
 		done' _ "$TOP" 2>&1)
@@ -250,7 +251,7 @@ make_tests() {
 # how many files the base commit adds.
 progress_tests() {
 	local out rc ticks
-	out=$(PROGRESS_SECS=1 timeout 20 bash -c '. "$1"/scripts/lib.sh
+	out=$("${clean[@]}" PROGRESS_SECS=1 timeout 20 bash -c '. "$1"/scripts/lib.sh
 		trap "echo cleanup" EXIT
 		n() { echo "7 things"; }
 		progress ticking n sh -c "sleep 3.5; echo out; echo err >&2; exit 3"
@@ -259,7 +260,7 @@ progress_tests() {
 	[ $rc = 3 ] && [ "$ticks" -ge 1 ] && grep -qx out <<<"$out" && grep -qx err <<<"$out" &&
 		! grep -q 'not reached' <<<"$out" && [ "$(tail -n 1 <<<"$out")" = cleanup ]
 	t harness.progress-ticker-under-set-e $? "rc=$rc (3 wanted, 124: the ticker outlived the script), $ticks ticks: $(tr '\n' '|' <<<"$out")"
-	out=$(PROGRESS_SECS=1 timeout 20 bash -c '. "$1"/scripts/lib.sh; set +e
+	out=$("${clean[@]}" PROGRESS_SECS=1 timeout 20 bash -c '. "$1"/scripts/lib.sh; set +e
 		n() { echo "7 things"; }
 		progress ticking n sh -c "sleep 2.5; exit 3"
 		echo "rc=$?"; sleep 2.5; echo end' _ "$TOP" 2>&1); rc=$?
@@ -270,7 +271,7 @@ progress_tests() {
 	mkdir -p "$d/src/sub"
 	printf 'VERSION = 7\nPATCHLEVEL = 2\nSUBLEVEL = 13\n' > "$d/src/Makefile"
 	echo a > "$d/src/sub/a.c"; echo b > "$d/src/b.c"
-	out=$(env -u TREE KSRC="$d/src" BUILD="$d/b" "$TOP"/scripts/tree.sh 2>&1); rc=$?
+	out=$("${clean[@]}" KSRC="$d/src" BUILD="$d/b" "$TOP"/scripts/tree.sh 2>&1); rc=$?
 	grep -q 'committing the base tree (once): git add of 3 files' <<<"$out"
 	t harness.tree-base-commit-says-file-count $? "rc=$rc: $(tr '\n' '|' <<<"$out")"
 }
@@ -285,7 +286,7 @@ host_tests() {
 	refused bench-disk bench-deferred/bench.sh "only 1 GiB free .* $tmp.*needs 6 GiB" FAKE_DF_KIB=1048576
 	[ -z "$bad" ]; t harness.too-little-disk-refused $? "$bad"
 	mkdir -p "$w/linux/.git" "$w/obj"; : > "$w/obj/vmlinux"
-	out=$(bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh
+	out=$("${clean[@]}" bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh
 		BUILD=$2/cold TREE=$2/cold/linux OBJ=$2/cold/obj disk_need_gib
 		BUILD=$2/warm TREE=$2/warm/linux OBJ=$2/warm/obj disk_need_gib' _ "$TOP" "$tmp" 2>&1)
 	[ "$out" = "6
@@ -293,7 +294,7 @@ host_tests() {
 	bad=""
 	: > "$tmp/not-a-device"
 	for c in "$tmp/no-kvm|there is no $tmp/no-kvm" "$tmp/not-a-device|$tmp/not-a-device is not a character device" "/dev/null|^ok$"; do
-		out=$(bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh; kvm_usable "$2"; echo ok' _ "$TOP" "${c%%|*}" 2>&1)
+		out=$("${clean[@]}" bash -c '. "$1"/scripts/lib.sh; . "$1"/scripts/preflight.sh; kvm_usable "$2"; echo ok' _ "$TOP" "${c%%|*}" 2>&1)
 		grep -qE "^(error: ACCEL=kvm but )?${c#*|}" <<<"$out" && [ "$(wc -l <<<"$out")" = 1 ] || bad+="[${c%%|*}: $out] "
 	done
 	[ -z "$bad" ]; t harness.kvm-unusable-refused $? "$bad"
