@@ -12,15 +12,45 @@
 #                  perf ftrace latency and cpu-clock profiles for the largest
 #   hotplug:       two 1 GiB pc-dimms onlined/offlined twice per mode
 #   large pmem:    PMEM_LARGE_GIB [none] GiB namespaces, same binds
-# The full run (docs/results/): SIZES="4 16 48" NODESET="1 2"
+# The full run (docs/results/): OVERCOMMIT=1 SIZES="4 16 48" NODESET="1 2"
 #   GPU_GIB=1,4,16,80 PMEM_LARGE_GIB=32 make bench
+#   (OVERCOMMIT=1: guests larger than the host can back, boot.sh)
 #   native model:  bench-deferred/native.sh on this machine's real memory
 # Writes build/bench/results.json and prints a table. ACCEL=kvm on hosts where
 # KVM boots the guest; every number is labelled with where it ran.
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$TOP"/scripts/preflight.sh
 
-BOOTS=${BOOTS:-5} REBINDS=${REBINDS:-30} LOADS=${LOADS:-30}
-SIZES=${SIZES:-16} NODESET=${NODESET:-2} MODES=${MODES:-off cached nt}
+# Set but empty is an error, not the default.
+BOOTS=${BOOTS-5} REBINDS=${REBINDS-30} LOADS=${LOADS-30} GPU_LOOPS=${GPU_LOOPS-5}
+SIZES=${SIZES-16} NODESET=${NODESET-2} MODES=${MODES-off cached nt}
+# The guests: each function runs its arguments (check_guest, or boot.sh and
+# its arguments) with the guest's settings, so that what is checked up front
+# is what boots.
+init_guest() { MEM=${1}G NODES=$2 CPUS=2 RUN=bench-deferred "${@:3}"; }
+# 16 GiB of RAM: 8 GiB of it is the legacy pmem, the rest must hold the
+# memmap of the largest device-private registration (80 GiB: 1.25 GiB).
+pmem_guest() {
+	MEM=16G NODES=1 CPUS=2 PMEM='8G!8G' SLOTS=2 DIMMS=2 RUN=bench-pmem,bench-hmm,bench-gpu,check-hotplug \
+		TIMEOUT=${PMEM_TIMEOUT:-3600} "$@"
+}
+large_pmem_guest() { MEM=$(($1 + 8))G NODES=1 CPUS=2 PMEM="${1}G!8G" RUN=bench-pmem TIMEOUT=${PMEM_TIMEOUT:-3600} "${@:2}"; }
+
+# Every setting and every guest checked before anything is built or booted.
+whole BOOTS; whole REBINDS; whole LOADS; whole GPU_LOOPS
+whole_list SIZES; whole_list NODESET
+[ -z "${PMEM_LARGE_GIB:-}" ] || whole_list PMEM_LARGE_GIB
+read -ra modes <<<"$MODES"
+[ ${#modes[@]} -gt 0 ] || die "MODES is empty: want some of off cached nt"
+for mode in "${modes[@]}"; do
+	case $mode in off|cached|nt) ;; *) die "MODES='$MODES': $mode is not off, cached or nt" ;; esac
+done
+init_guest 4 1 check_guest	# the warm-up boot
+for mem in $SIZES; do for nodes in $NODESET; do init_guest "$mem" "$nodes" check_guest; done; done
+pmem_guest check_guest
+for pg in ${PMEM_LARGE_GIB:-}; do large_pmem_guest "$pg" check_guest; done
+check_disk
+
 out=$BUILD/bench
 mkdir -p "$out"
 "$TOP"/scripts/prepare.sh
@@ -30,7 +60,7 @@ trace="trace_event=sched:sched_wakeup,sched:sched_process_exit,memmap:memmap_ini
 # The first guest after a pause runs slower (seen: early init 197 ms, then
 # 54 ms, in three identical boots): one boot to warm up, not recorded.
 say "bench: warm-up boot (not recorded)"
-MEM=4G NODES=1 CPUS=2 RUN=bench-deferred "$TOP"/scripts/boot.sh warmup kunit.enable=0 $trace >/dev/null
+init_guest 4 1 "$TOP"/scripts/boot.sh warmup kunit.enable=0 $trace >/dev/null
 nboots=$(( $(wc -w <<<"$SIZES") * $(wc -w <<<"$NODESET") * BOOTS * $(wc -w <<<"$MODES") )) b=0
 for mem in $SIZES; do
 	for nodes in $NODESET; do
@@ -39,7 +69,7 @@ for mem in $SIZES; do
 			for mode in $MODES; do
 				b=$((b + 1))
 				say "bench: boot-time init, boot $b/$nboots: ${mem} GiB, $nodes node(s), memmap_template=$mode"
-				MEM=${mem}G NODES=$nodes CPUS=2 RUN=bench-deferred "$TOP"/scripts/boot.sh \
+				init_guest "$mem" "$nodes" "$TOP"/scripts/boot.sh \
 					"bench-deferred-${mem}g-${nodes}n-$mode-$i" kunit.enable=0 \
 					mmt.mem="$mem" mmt.nodes="$nodes" memmap_template="$mode" $trace
 			done
@@ -47,17 +77,13 @@ for mem in $SIZES; do
 	done
 done
 say "bench: pmem binds, test_hmm and GPU-scale registration, memory hotplug"
-# 16 GiB of RAM: 8 GiB of it is the legacy pmem, the rest must hold the
-# memmap of the largest device-private registration (80 GiB: 1.25 GiB).
-MEM=16G NODES=1 CPUS=2 PMEM='8G!8G' SLOTS=2 DIMMS=2 RUN=bench-pmem,bench-hmm,bench-gpu,check-hotplug \
-	TIMEOUT=${PMEM_TIMEOUT:-3600} "$TOP"/scripts/boot.sh bench-pmem-hmm \
-	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS" mmt.gpu_gib="${GPU_GIB:-1,4,16}" mmt.gpu_loops="${GPU_LOOPS:-5}"
+pmem_guest "$TOP"/scripts/boot.sh bench-pmem-hmm \
+	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS" mmt.gpu_gib="${GPU_GIB:-1,4,16}" mmt.gpu_loops="$GPU_LOOPS"
 # Larger pmem (PMEM_LARGE_GIB, e.g. 32): guest RAM is allocated lazily by
-# the host, so the limit is time, not this machine's 24 GiB.
+# the host, so with OVERCOMMIT=1 the limit is time, not this machine's 24 GiB.
 for pg in ${PMEM_LARGE_GIB:-}; do
 	say "bench: pmem binds, ${pg} GiB namespace"
-	MEM=$((pg + 8))G NODES=1 CPUS=2 PMEM="${pg}G!8G" RUN=bench-pmem TIMEOUT=${PMEM_TIMEOUT:-3600} \
-		"$TOP"/scripts/boot.sh "bench-pmem-${pg}g" kunit.enable=0 mmt.rebinds="$REBINDS"
+	large_pmem_guest "$pg" "$TOP"/scripts/boot.sh "bench-pmem-${pg}g" kunit.enable=0 mmt.rebinds="$REBINDS"
 done
 say "bench: native userspace model (real memory, no TCG)"
 "$TOP"/bench-deferred/native.sh

@@ -14,13 +14,27 @@ check_version() {	# $1: a kernel source tree
 	[ "$v" = "$BASE_VERSION" ] || die "$1 is Linux $v, the series is against $BASE_VERSION"
 }
 
+# check_deb DEB: DEB is listed in the SHA256SUMS beside it and matches it
+# (sha256sum -c alone checks only the files listed: an unlisted .deb passed).
+check_deb() {
+	local sums want got
+	sums=$(dirname "$1")/SHA256SUMS
+	say "checking $1 against SHA256SUMS"
+	[ -f "$sums" ] || die "no SHA256SUMS beside $1: cannot check it"
+	want=$(awk -v f="$(basename "$1")" '$2 == f || $2 == "*" f { print $1; exit }' "$sums")
+	[ -n "$want" ] || die "$sums does not list $(basename "$1")"
+	got=$(sha256sum < "$1" | cut -c1-64)
+	[ "$got" = "$want" ] || die "$1 does not match $sums (sha256 $got, listed $want)"
+}
+
 unpack_deb() {		# $1: linux-source-7.2 .deb
 	local tmp
 	tmp=$(mktemp -d "$BUILD/deb.XXXXXX")
 	say "unpacking $(basename "$1")"
 	dpkg-deb -x "$1" "$tmp"
 	mkdir -p "$dest"
-	tar -xf "$tmp"/usr/src/linux-source-7.2.tar.xz -C "$dest" --strip-components=1
+	unpacked() { echo "$(du -sm "$dest" 2>/dev/null | cut -f1) MiB in $dest"; }
+	progress "unpacking" unpacked tar -xf "$tmp"/usr/src/linux-source-7.2.tar.xz -C "$dest" --strip-components=1
 	rm -rf "$tmp"
 }
 
@@ -57,9 +71,7 @@ if [ -n "${KSRC:-}" ]; then
 	mkdir -p "$dest"
 	tar -C "$KSRC" --exclude=.git -cf - . | tar -C "$dest" -xf -
 elif deb=$(ls "$SHARED"/base/linux-source-7.2_*_all.deb 2>/dev/null | head -n 1) && [ -n "$deb" ]; then
-	say "checking $deb against SHA256SUMS"
-	(cd "$(dirname "$deb")" && sha256sum --quiet -c SHA256SUMS) ||
-		die "$deb does not match $(dirname "$deb")/SHA256SUMS"
+	check_deb "$deb"
 	unpack_deb "$deb"
 elif deb=$(apt_download); then
 	unpack_deb "$deb"

@@ -4,31 +4,30 @@
 #   scripts/boot.sh NAME [KERNEL ARGS...]
 #
 # Environment (defaults in brackets):
-#   MEM [4G] guest RAM; NODES [1] NUMA nodes (RAM and vCPUs split evenly);
+#   MEM [4G] guest RAM, whole GiB; NODES [1] NUMA nodes (RAM and vCPUs split evenly);
 #   CPUS [2] vCPUs; PMEM legacy pmem as memmap=SIZE!START (e.g. 8G!8G);
 #   SLOTS [0] memory-hotplug slots, MAXMEM [MEM+16G] their ceiling;
 #   DIMMS [0] pc-dimms of DIMM_SIZE [1G] present at boot on node 0 (ACPI
 #   memory devices: added through memory hotplug, offline until onlined);
 #   RUN guest scripts for mmt.run=; TIMEOUT [600] seconds;
-#   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [build/obj bzImage, build/initramfs.cpio].
+#   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [build/obj bzImage, build/initramfs.cpio];
+#   OVERCOMMIT [0] 1 to boot a guest larger than this host can back.
+# Settings that make no sense are refused first, and so is a guest larger
+# than the host can back (scripts/preflight.sh; docs/harness.md, Preflight).
+# An overcommitted guest's log starts with an MMT-OVERCOMMIT {json} line.
 # The log is build/logs/NAME.log. Exit status: 0 when the guest printed
 # MMT-DONE and powered off with no panic, oops, BUG or WARNING in the log;
 # otherwise 1, with the log's tail on stderr.
 . "$(dirname "$0")/lib.sh"
+. "$TOP"/scripts/preflight.sh
 
 name=${1:?usage: boot.sh NAME [KERNEL ARGS...]}; shift
-MEM=${MEM:-4G} NODES=${NODES:-1} CPUS=${CPUS:-2} SLOTS=${SLOTS:-0}
-TIMEOUT=${TIMEOUT:-600} ACCEL=${ACCEL:-tcg}
+guest_settings	# the settings above, defaulted and checked before anything else
 KERNEL=${KERNEL:-$OBJ/arch/x86/boot/bzImage} INITRD=${INITRD:-$BUILD/initramfs.cpio}
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL: run 'make kernel'"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD: run 'make initramfs'"
 mkdir -p "$LOGS"
 log=$LOGS/$name.log
-
-gib() { case $1 in *G) echo "${1%G}";; *M) echo $(( ${1%M} / 1024 ));; *) die "size $1: use nG";; esac; }
-mem_g=$(gib "$MEM")
-[ $((mem_g % NODES)) = 0 ] || die "MEM=$MEM does not split evenly over $NODES nodes"
-[ "$CPUS" -ge "$NODES" ] || die "CPUS=$CPUS: need a vCPU per node ($NODES)"
 
 # One socket per node, so that CPUs of different nodes share no LLC.
 args=(-machine pc -cpu max -smp "$CPUS,sockets=$NODES,cores=$((CPUS / NODES)),threads=1" -nographic -no-reboot -nodefaults
@@ -48,21 +47,19 @@ case $ACCEL in
 tcg) args+=(-accel "tcg,thread=$([ "${MTTCG:-1}" = 1 ] && echo multi || echo single),tb-size=512")
      extra="tsc=unstable tsc_early_khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)" ;;
 kvm) args+=(-accel kvm) ;;
-*) die "ACCEL=$ACCEL: tcg or kvm" ;;
 esac
 memopt="$MEM"
 if [ "$SLOTS" -gt 0 ]; then
 	memopt="$MEM,slots=$SLOTS,maxmem=${MAXMEM:-$((mem_g + 16))G}"
 fi
 args+=(-m "$memopt")
-DIMMS=${DIMMS:-0}
-[ "$DIMMS" -le "$SLOTS" ] || die "DIMMS=$DIMMS needs SLOTS>=$DIMMS"
 for ((d = 0; d < DIMMS; d++)); do
-	args+=(-object "memory-backend-ram,id=dimm$d,size=${DIMM_SIZE:-1G}" -device "pc-dimm,id=dimm$d,memdev=dimm$d,node=0")
+	args+=(-object "memory-backend-ram,id=dimm$d,size=$DIMM_SIZE" -device "pc-dimm,id=dimm$d,memdev=dimm$d,node=0")
 done
 # Guest RAM is touched lazily (struct pages, not the pages), so guests larger
-# than this machine's RAM work; reserve=off (MAP_NORESERVE) keeps the host's
-# overcommit heuristic from refusing them ("cannot set up guest memory").
+# than this machine's RAM can work (OVERCOMMIT=1); reserve=off (MAP_NORESERVE)
+# keeps the host's overcommit heuristic from refusing them ("cannot set up
+# guest memory").
 if [ "$NODES" -gt 1 ]; then
 	per=$((mem_g / NODES)) cpn=$((CPUS / NODES))
 	for ((n = 0; n < NODES; n++)); do
@@ -75,7 +72,7 @@ fi
 cmdline="console=ttyS0,115200 panic=-1 oops=panic loglevel=7 $extra ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
 args+=(-append "$cmdline")
 
-say "boot $name: $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM}$([ "$DIMMS" = 0 ] || echo ", $DIMMS x ${DIMM_SIZE:-1G} pc-dimm") (log: ${log#$TOP/})"
+say "boot $name: $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM}$([ "$DIMMS" = 0 ] || echo ", $DIMMS x $DIMM_SIZE pc-dimm") (log: ${log#$TOP/})"
 : > "$log"
 start=$(date +%s%N)
 set +e
@@ -89,10 +86,9 @@ wait $qpid; rc=$?
 kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
 set -e
 secs=$(( ($(date +%s%N) - start) / 1000000 ))
-why=""
-if [ $rc = 124 ] || [ $rc = 137 ]; then why="hung: no poweroff within ${TIMEOUT}s"
-elif [ $rc != 0 ]; then why="qemu exited $rc"
-fi
+# Recorded for whoever reads the log (QEMU truncates the log when it opens it).
+if [ -n "$overcommit" ]; then { echo "$overcommit"; cat "$log"; } > "$log.new" && mv "$log.new" "$log"; fi
+why=$(qemu_failure "$rc" $((secs / 1000)) "$TIMEOUT")
 bad=$(grep -a -m 1 -E 'Kernel panic|Oops|BUG:|WARNING:|general protection fault|Call Trace:' "$log" || true)
 [ -n "$bad" ] && why="${why:+$why; }kernel: $bad"
 grep -aq '^MMT-DONE' "$log" || why="${why:+$why; }the guest did not finish (no MMT-DONE)"

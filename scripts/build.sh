@@ -13,7 +13,10 @@ if command -v ccache >/dev/null; then
 fi
 say "building the kernel in build/obj (-j$JOBS, CC=$cc)"
 start=$(date +%s)
-make -s -C "$TREE" O="$OBJ" ARCH=x86_64 CC="$cc" -j"$JOBS" ${W:+W=$W} bzImage modules
+# make -s prints nothing for minutes: count the objects written since start.
+touch "$OBJ/.build-start"
+built() { echo "$(find "$OBJ" -name '*.o' -newer "$OBJ/.build-start" 2>/dev/null | wc -l) objects (re)built"; }
+progress "kernel build" built make -s -C "$TREE" O="$OBJ" ARCH=x86_64 CC="$cc" -j"$JOBS" ${W:+W=$W} bzImage modules
 rm -rf "$BUILD/modules"
 make -s -C "$TREE" O="$OBJ" ARCH=x86_64 INSTALL_MOD_PATH="$BUILD/modules" INSTALL_MOD_STRIP=1 modules_install >/dev/null
 say "kernel built in $(( $(date +%s) - start )) s: $(make -s -C "$TREE" O="$OBJ" kernelrelease)"

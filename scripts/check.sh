@@ -7,6 +7,20 @@
 # and all memory initialised early (early_page_ext); and normal memory
 # hotplug of pc-dimms in every mode. Ends with 'N passed, N failed'.
 . "$(dirname "$0")/lib.sh"
+. "$TOP"/scripts/preflight.sh
+
+# The guests: each function runs its arguments (check_guest, or boot_test and
+# its arguments) with the guest's settings, so that what is checked up front
+# is what boots. check_pages=1 on the main boot: every page freed, deferred
+# init's included, is checked.
+main_guest()    { MEM=8G NODES=2 CPUS=2 PMEM='2G!4G' RUN=check-pmem,check-hmm TIMEOUT=${TIMEOUT:-1800} "$@"; }
+param_guest()   { MEM=2G NODES=1 CPUS=1 RUN=check-param TIMEOUT=300 "$@"; }
+layout_guest()  { MEM=4G NODES=$1 CPUS=2 RUN=check-layout TIMEOUT=600 "${@:2}"; }
+hotplug_guest() { MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 "$@"; }
+# Checked before anything is built.
+main_guest check_guest; param_guest check_guest
+layout_guest 1 check_guest; layout_guest 2 check_guest; hotplug_guest check_guest
+check_disk
 
 start=$(date +%s)
 "$TOP"/scripts/prepare.sh
@@ -24,11 +38,9 @@ boot_test() {
 		echo "MMT-TEST not ok $test # $(grep -m1 FAILED "$LOGS/$name-boot.err")" > "$LOGS/$name-boot.log"
 	fi
 }
-# check_pages=1: every page freed, deferred init's included, is checked.
-MEM=8G NODES=2 CPUS=2 PMEM='2G!4G' RUN=check-pmem,check-hmm TIMEOUT=${TIMEOUT:-1800} \
-	boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages=1
+main_guest boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages=1
 # The boot parameter's error path needs a boot of its own.
-MEM=2G NODES=1 CPUS=1 RUN=check-param TIMEOUT=300 boot_test check-param boot.param-clean memmap_template=bogus
+param_guest boot_test check-param boot.param-clean memmap_template=bogus
 logs=("$LOGS/host.log" "$LOGS/check-boot.log" "$LOGS/check.log" "$LOGS/check-param-boot.log" "$LOGS/check-param.log")
 
 # layout GROUP NODES [--all-early] [KERNEL ARGS]: eight boots with
@@ -39,7 +51,7 @@ layout() {
 	if [ "${1:-}" = --all-early ]; then flag=(--all-early); shift; fi
 	for run in off-1 off-2 off-3 off-4 off-5 off-6 off-7 off-8 nt-1 nt-2 nt-3 nt-4; do
 		mode=${run%-*}
-		MEM=4G NODES=$nodes CPUS=2 RUN=check-layout TIMEOUT=600 boot_test "layout-$group-$run" \
+		layout_guest "$nodes" boot_test "layout-$group-$run" \
 			"boot.layout-$group-$run" kunit.enable=0 nokaslr memmap_template="$mode" \
 			trace_event=memmap:memmap_init trace_clock=global "$@"
 		cmp+=("$mode=$LOGS/layout-$group-$run.log")
@@ -55,7 +67,7 @@ layout 1n 1
 layout early 2 --all-early early_page_ext page_owner=on
 
 # Normal memory hotplug: two 1 GiB pc-dimms, onlined/offlined in each mode.
-MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 boot_test check-hotplug boot.hotplug kunit.enable=0
+hotplug_guest boot_test check-hotplug boot.hotplug kunit.enable=0
 logs+=("$LOGS/check-hotplug-boot.log" "$LOGS/check-hotplug.log")
 
 say "make check: $(( $(date +%s) - start )) s"

@@ -17,11 +17,13 @@ series_stamp() {
 if [ ! -d "$TREE/.git" ]; then
 	rm -rf "$TREE.new"
 	"$TOP"/scripts/base.sh "$TREE.new"
-	say "committing the base tree (once)"
+	files=$(find "$TREE.new" -type f | wc -l)
+	say "committing the base tree (once): git add of $files files, then one commit"
 	git -C "$TREE.new" init -q -b series
 	git -C "$TREE.new" config core.autocrlf false
+	stored() { echo "$(find "$TREE.new/.git/objects" -type f 2>/dev/null | wc -l) objects of $files files stored"; }
 	# Debian's linux-source .gitignore ignores the whole top level: add with -f.
-	git -C "$TREE.new" add -A -f .
+	progress "git add" stored git -C "$TREE.new" add -A -f .
 	GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \
 		git -C "$TREE.new" -c user.name=base -c user.email=base@localhost \
 		commit -q -m "Linux $BASE_VERSION (Debian linux-source-7.2 $BASE_DEB_VERSION)"
