@@ -1,6 +1,6 @@
 # memmap templates: build, boot, test and measure Linux 7.2.13 + the series.
 # `make check` is the test command; `make bench` the benchmark.
-.PHONY: all setup tree export kernel initramfs check bench clean
+.PHONY: all setup tree export kernel initramfs check bench mail clean
 all: check
 
 setup:
@@ -17,5 +17,8 @@ check:
 	scripts/check.sh
 bench:
 	bench-deferred/bench.sh
+# The series as mails in build/mail/: make mail [V=n] [RFC=1] (docs/mail.md).
+mail:
+	V=$(or $(V),1) RFC=$(or $(RFC),0) scripts/mail.sh
 clean:
 	rm -rf build/obj build/initramfs build/initramfs.cpio build/logs build/bench
