@@ -2,7 +2,7 @@
 # `make check` is the test command; `make bench` the benchmark; a bare `make`
 # lists the targets and settings (make help). Each target's line in that
 # list is its '## ' comment; each setting's is a '#= ' line below.
-.PHONY: help all setup tree export kernel initramfs check bench clean
+.PHONY: help all setup tree export kernel initramfs check bench mail mail-check clean
 .DEFAULT_GOAL := help
 
 #= ACCEL       tcg [default] or kvm (needs a usable /dev/kvm): how QEMU runs guests
@@ -39,5 +39,9 @@ check: ## the test command: build, boot, KUnit + guest tests; ends 'N passed, N 
 	scripts/check.sh
 bench: ## the benchmark: build/bench/results.json and a table
 	bench-deferred/bench.sh
+mail: ## the series as numbered mails + cover letter in build/mail: [V=n] [RFC=1] (docs/mail.md)
+	V=$(or $(V),1) RFC=$(or $(RFC),0) scripts/mail.sh
+mail-check: ## checkpatch, git am and b4 on build/mail
+	scripts/mail-check.sh build/mail
 clean: ## remove objects, initramfs, logs and bench results (build/linux stays)
 	rm -rf build/obj build/initramfs build/initramfs.cpio build/logs build/bench

@@ -2,6 +2,9 @@
 # make tree: build/linux = Linux 7.2.13 at tag `base` plus one commit per patch
 # in `series` (git am). Quick when nothing changed; refuses to throw away
 # commits or edits made in build/linux that were not exported.
+# `tree.sh --check` changes nothing: it exits 0 if build/linux is exactly the
+# series (the same test that makes `make tree` a no-op) and fails with the
+# reason otherwise (make mail uses it).
 . "$(dirname "$0")/lib.sh"
 
 stamp_file=$TREE/.git/mmt-series-stamp
@@ -13,6 +16,19 @@ series_stamp() {
 		printf '%s %s\n' "$p" "$(sha256sum < "$TOP/$p" | cut -c1-64)"
 	done
 }
+
+if [ "${1:-}" = --check ]; then
+	[ -d "$TREE/.git" ] || die "no build/linux ($TREE): run 'make tree' first"
+	[ -f "$stamp_file" ] ||
+		die "build/linux has no record of the series it was made from: run 'make tree'"
+	[ "$(git -C "$TREE" rev-parse HEAD)" = "$(sed -n 's/^head //p' "$stamp_file")" ] &&
+	[ -z "$(git -C "$TREE" --no-optional-locks status --porcelain --untracked-files=no)" ] ||
+		die "build/linux has commits or edits not in the series: run 'make export' first"
+	[ "$(grep -v '^head ' "$stamp_file")" = "$(series_stamp)" ] ||
+		die "build/linux does not match series (patches or series changed since the last 'make tree'/'make export'): run 'make tree'"
+	say "build/linux is up to date with series ($(git -C "$TREE" rev-list --count base..HEAD) patches)"
+	exit 0
+fi
 
 if [ ! -d "$TREE/.git" ]; then
 	rm -rf "$TREE.new"
