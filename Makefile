@@ -15,13 +15,13 @@
 #= TIMEOUT     seconds before a guest counts as hung: boot.sh, bench [600]; check's main boot [1800]
 #= SIZES       bench: guest sizes in GiB [16] (full run: "4 16 48", OVERCOMMIT=1 here)
 #= NODESET     bench: NUMA node counts [2] (full run: "1 2")
-#= BOOTS       bench: boots per mode and guest [5]; MODES [off cached nt]
+#= BOOTS       bench: boots per mode and guest [10]; MODES [off cached nt auto]
 #= REBINDS     bench: pmem rebinds [30]; LOADS test_hmm loads [30]; more: bench-deferred/bench.sh
 #= MEM         one guest by hand, scripts/boot.sh NAME: MEM NODES CPUS PMEM ... (its header)
 
 help: ## this list (the default target)
 	@echo 'make TARGET (settings in the environment: VAR=value make TARGET)'
-	@sed -n 's/^\([a-z]*\):.*## \(.*\)/  \1\t\2/p' Makefile | expand -t 13
+	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  \1\t\2/p' Makefile | expand -t 13
 	@echo 'Settings:'
 	@sed -n 's/^#= /  /p' Makefile
 all: check ## the same as check

@@ -1,29 +1,33 @@
 #!/usr/bin/env bash
 # make bench: the default scenario, on the kernel the harness built.
-#   deferred and early init: BOOTS [5] boots per mode (MODES [off cached nt],
+#   deferred and early init: BOOTS [10] boots per mode (MODES [off cached nt auto],
 #                  memmap_template= on the command line) per guest size
 #                  (SIZES [16] GiB) and NUMA node count (NODESET [2]);
-#                  the full run is SIZES="4 16 48" NODESET="1 2" (90 boots)
+#                  the full run is SIZES="4 16" NODESET="1 2" (160 boots),
+#                  modes interleaved boot by boot
+#   in one boot, each a series with the modes interleaved (off, cached, nt,
+#   auto, off, ...) through the run-time knob:
 #   pmem bind:     16 GiB guest with 8 GiB legacy pmem, first bind + REBINDS [30]
-#                  rebinds for fsdax/devdax x map=dev/mem
-#   test_hmm:      LOADS [30] modprobe/rmmod of 2 x 256 MiB device-private memory
-#   GPU-scale:     GPU_GIB [1,4,16] GiB of device-private memory registered
-#                  GPU_LOOPS [5] times per mode (full run: 1,4,16,80), with
-#                  perf ftrace latency and cpu-clock profiles for the largest
-#   hotplug:       two 1 GiB pc-dimms onlined/offlined twice per mode
+#                  rounds of rebinds for fsdax/devdax x map=dev/mem
+#   test_hmm:      LOADS [30] rounds of modprobe/rmmod, 2 x 256 MiB device-private
+#   GPU-scale:     GPU_GIB [1,4,16] GiB of device-private memory registered,
+#                  GPU_LOOPS [30] rounds (full run: 1,4,16,80), with perf
+#                  ftrace latency and cpu-clock profiles for the largest
+#   hotplug:       two 1 GiB pc-dimms onlined/offlined, HOTPLUG_ROUNDS [15] rounds
 #   large pmem:    PMEM_LARGE_GIB [none] GiB namespaces, same binds
 # The full run (docs/results/): OVERCOMMIT=1 SIZES="4 16 48" NODESET="1 2"
 #   GPU_GIB=1,4,16,80 PMEM_LARGE_GIB=32 make bench
 #   (OVERCOMMIT=1: guests larger than the host can back, boot.sh)
-#   native model:  bench-deferred/native.sh on this machine's real memory
+#   native:        bench-deferred/native.sh: the kernel's own code natively
 # Writes build/bench/results.json and prints a table. ACCEL=kvm on hosts where
 # KVM boots the guest; every number is labelled with where it ran.
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$TOP"/scripts/preflight.sh
 
 # Set but empty is an error, not the default.
-BOOTS=${BOOTS-5} REBINDS=${REBINDS-30} LOADS=${LOADS-30} GPU_LOOPS=${GPU_LOOPS-5}
-SIZES=${SIZES-16} NODESET=${NODESET-2} MODES=${MODES-off cached nt}
+BOOTS=${BOOTS-10} REBINDS=${REBINDS-30} LOADS=${LOADS-30} GPU_LOOPS=${GPU_LOOPS-30}
+HOTPLUG_ROUNDS=${HOTPLUG_ROUNDS-15}
+SIZES=${SIZES-16} NODESET=${NODESET-2} MODES=${MODES-off cached nt auto}
 # The guests: each function runs its arguments (check_guest, or boot.sh and
 # its arguments) with the guest's settings, so that what is checked up front
 # is what boots.
@@ -37,13 +41,13 @@ pmem_guest() {
 large_pmem_guest() { MEM=$(($1 + 8))G NODES=1 CPUS=2 PMEM="${1}G!8G" RUN=bench-pmem TIMEOUT=${PMEM_TIMEOUT:-3600} "${@:2}"; }
 
 # Every setting and every guest checked before anything is built or booted.
-whole BOOTS; whole REBINDS; whole LOADS; whole GPU_LOOPS
+whole BOOTS; whole REBINDS; whole LOADS; whole GPU_LOOPS; whole HOTPLUG_ROUNDS
 whole_list SIZES; whole_list NODESET
 [ -z "${PMEM_LARGE_GIB:-}" ] || whole_list PMEM_LARGE_GIB
 read -ra modes <<<"$MODES"
-[ ${#modes[@]} -gt 0 ] || die "MODES is empty: want some of off cached nt"
+[ ${#modes[@]} -gt 0 ] || die "MODES is empty: want some of off cached nt auto"
 for mode in "${modes[@]}"; do
-	case $mode in off|cached|nt) ;; *) die "MODES='$MODES': $mode is not off, cached or nt" ;; esac
+	case $mode in off|cached|nt|auto) ;; *) die "MODES='$MODES': $mode is not off, cached, nt or auto" ;; esac
 done
 init_guest 4 1 check_guest	# the warm-up boot
 for mem in $SIZES; do for nodes in $NODESET; do init_guest "$mem" "$nodes" check_guest; done; done
@@ -78,14 +82,15 @@ for mem in $SIZES; do
 done
 say "bench: pmem binds, test_hmm and GPU-scale registration, memory hotplug"
 pmem_guest "$TOP"/scripts/boot.sh bench-pmem-hmm \
-	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS" mmt.gpu_gib="${GPU_GIB:-1,4,16}" mmt.gpu_loops="$GPU_LOOPS"
+	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS" mmt.gpu_gib="${GPU_GIB:-1,4,16}" mmt.gpu_loops="$GPU_LOOPS" \
+	mmt.hotplug_rounds="$HOTPLUG_ROUNDS"
 # Larger pmem (PMEM_LARGE_GIB, e.g. 32): guest RAM is allocated lazily by
 # the host, so with OVERCOMMIT=1 the limit is time, not this machine's 24 GiB.
 for pg in ${PMEM_LARGE_GIB:-}; do
 	say "bench: pmem binds, ${pg} GiB namespace"
 	large_pmem_guest "$pg" "$TOP"/scripts/boot.sh "bench-pmem-${pg}g" kunit.enable=0 mmt.rebinds="$REBINDS"
 done
-say "bench: native userspace model (real memory, no TCG)"
+say "bench: native, the kernel's own code on this machine's memory (no TCG)"
 "$TOP"/bench-deferred/native.sh
 say "bench: done in $(( $(date +%s) - start )) s"
 exec "$TOP"/bench-deferred/report.sh

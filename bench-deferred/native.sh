@@ -4,17 +4,18 @@
 #  - fills: kfill-bench (bench-deferred/native-kernel/: the tree's
 #    mm/memmap_template.c and memmap init paths compiled for userspace with
 #    the kernel's flags), every path and mode, NATIVE_SIZES MiB of struct
-#    pages, ROUNDS rounds, methods interleaved, on 1 and THREADS threads,
-#    next to every store sequence this CPU has for the same bytes;
+#    pages, ROUNDS rounds, methods interleaved, each path in the cache state
+#    its memmap is in, on 1 and THREADS threads, next to every store
+#    sequence this CPU has for the same bytes (docs/native.md);
 #  - init + free: a UML kernel of the series with a boot-time benchmark
 #    (uml_bench.c): deferred init fused vs split (with the ablation rows)
 #    and early init + free, with the real buddy allocator, UML_SIZES MiB.
 # Writes build/logs/bench-native-*.log (MMT-SAMPLE lines, read by
 # results.py) and, where the CPU has a PMU, perf stat counters.
-#   NATIVE_SIZES="1 4 16 64 256 1024 4096" UML_SIZES=1,16,256,1024,4096 ROUNDS=10 bench-deferred/native.sh
+#   NATIVE_SIZES="1 4 16 64 256 1024 4096" UML_SIZES=1,16,256,1024,4096 ROUNDS=15 bench-deferred/native.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 
-NATIVE_SIZES=${NATIVE_SIZES:-1 4 16 64 256 1024 4096} ROUNDS=${ROUNDS:-10}
+NATIVE_SIZES=${NATIVE_SIZES:-1 4 16 64 256 1024 4096} ROUNDS=${ROUNDS:-15}
 UML_SIZES=${UML_SIZES:-1,16,256,1024,4096} THREADS=${THREADS:-2}
 here=$TOP/bench-deferred/native-kernel
 mkdir -p "$LOGS"
@@ -28,7 +29,7 @@ to_samples() {	# kfill-bench's JSON lines -> MMT-SAMPLE lines
 import json, sys
 for line in sys.stdin:
     r = json.loads(line)
-    p = {"size_mib": r["size_mib"], "pages": r["pages"], "threads": r["threads"]}
+    p = {"size_mib": r["size_mib"], "pages": r["pages"], "threads": r["threads"], "state": r["state"]}
     if r["path"] == "limit":
         p["sequence"] = r["method"]
         p["template"] = r["template"]
@@ -36,7 +37,9 @@ for line in sys.stdin:
     else:
         p["path"] = r["path"]
         mode = r["method"]
-        if r["mode_used"] != mode:
+        if mode == "auto":
+            p["resolved"] = r["mode_used"]
+        if r["mode_used"] != mode and not (mode == "auto" and r["mode_used"] in ("cached", "nt")):
             sys.exit("kfill-bench: %s ran in mode %s, not %s" % (r["path"], r["mode_used"], mode))
     for v in r["ns_per_page"]:
         print("MMT-SAMPLE " + json.dumps({"workload": "native-fill", "where": "native-kernel",
@@ -44,16 +47,29 @@ for line in sys.stdin:
 '
 }
 
-say "native: fills of every path, $NATIVE_SIZES MiB of struct pages, $ROUNDS rounds, 1 thread"
-"$BUILD/native-kernel/kfill-bench" -C -r "$ROUNDS" $NATIVE_SIZES | to_samples > "$LOGS/bench-native-fill.log"
+# Each path in the cache state its memmap is in (docs/native.md): cold for
+# all (boot, deferred, pmem's altmap; and device or hotplug memory without
+# init_on_alloc), zeroed for device memory and hotplug with init_on_alloc.
+kfill() { "$BUILD/native-kernel/kfill-bench" -r "$ROUNDS" "$@" | to_samples >> "$LOGS/bench-native-fill.log"; }
+: > "$LOGS/bench-native-fill.log"
+say "native: fills of every path, memmap cold, $NATIVE_SIZES MiB of struct pages, $ROUNDS rounds"
+kfill -C -s cold $NATIVE_SIZES
+say "native: device and hotplug fills, memmap just zeroed, ${NATIVE_ZEROED_SIZES:-1 4 16 64} MiB"
+kfill -s zeroed -p device,hotplug ${NATIVE_ZEROED_SIZES:-1 4 16 64}
 for t in $THREADS; do
 	say "native: device fill on $t threads (store bandwidth scaling), ${NATIVE_THREAD_SIZES:-1024 4096} MiB"
-	"$BUILD/native-kernel/kfill-bench" -r "$ROUNDS" -t "$t" -p device -m off,nt \
-		${NATIVE_THREAD_SIZES:-1024 4096} | to_samples >> "$LOGS/bench-native-fill.log"
+	kfill -t "$t" -s cold -p device -m off,nt ${NATIVE_THREAD_SIZES:-1024 4096}
 done
 say "native: init + free in UML (real buddy allocator), $UML_SIZES MiB, $ROUNDS rounds"
-"$here"/uml.sh run "$LOGS/bench-native-uml.raw" "$UML_SIZES" "$ROUNDS"
+"$here"/uml.sh run "$LOGS/bench-native-uml.raw" "$UML_SIZES" "$ROUNDS" \
+	deferred:off,deferred:copy,deferred:copy-nt,deferred:cached,deferred:nt,deferred:auto,early:off,early:cached,early:nt,early:auto,limit:movnti,limit:stores,limit:rep-stosb-zero
 grep -a '^MMT-SAMPLE' "$LOGS/bench-native-uml.raw" > "$LOGS/bench-native-initfree.log"
+# where a just-zeroed memmap (onlining hotplugged memory) stops being worth
+# ordinary stores, when a free pass follows: small sizes
+say "native: init + free on a just-zeroed memmap, ${UML_ZEROED_SIZES:-1,2,4,8,16} MiB"
+"$here"/uml.sh run "$LOGS/bench-native-uml-zeroed.raw" "${UML_ZEROED_SIZES:-1,2,4,8,16}" "$ROUNDS" \
+	early-zeroed:off,early-zeroed:cached,early-zeroed:nt
+grep -a '^MMT-SAMPLE' "$LOGS/bench-native-uml-zeroed.raw" >> "$LOGS/bench-native-initfree.log"
 if ! perf stat -x, -e instructions true 2>&1 | grep -q 'not supported'; then
 	perf stat -e cycles,instructions,cache-misses -o "$BUILD/native-kernel/perf-stat.txt" \
 		"$BUILD/native-kernel/kfill-bench" -r 1 -L 256 >/dev/null

@@ -39,8 +39,13 @@ boot_test() {
 	fi
 }
 main_guest boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages=1
-# The boot parameter's error path needs a boot of its own.
-param_guest boot_test check-param boot.param-clean memmap_template=bogus
+# The boot parameter's error path needs a boot of its own: every bad value
+# on one command line (the parameter's handler runs once for each). The
+# KUnit suite runs here too, without check_pages: the born-free free pass
+# then skips its tail loop, which mmt_deferred_real_free checks against the
+# real free path.
+long=$(printf 'n%.0s' $(seq 1 40))
+param_guest boot_test check-param boot.param-clean memmap_template=bogus memmap_template= 	memmap_template=NT memmap_template=nt,x memmap_template="$long" 	kunit.enable=1 kunit.autorun=1 kunit.filter_glob=memmap_template
 logs=("$LOGS/host.log" "$LOGS/check-boot.log" "$LOGS/check.log" "$LOGS/check-param-boot.log" "$LOGS/check-param.log")
 
 # layout GROUP NODES [--all-early] [KERNEL ARGS]: eight boots with

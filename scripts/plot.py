@@ -3,13 +3,13 @@
 
   plot.py RESULTS.json OUTDIR
 
-- modes-tcg.png: per guest workload, median time per mode (off, cached, nt)
-  as a ratio to mode off, with the p25-p75 range; labelled TCG.
-- native.png: ns per struct page vs working-set size, one line per method
-  (slow, cached, nt, limit), from the native userspace model.
-- native-deferred.png: deferred init (init + free) natively: fused slow,
-  fused cached, split cached, split nt, limit; ns per page vs size.
-- native-ratio.png: each method's time as a ratio to the streaming limit.
+- modes-tcg.png: per guest workload, each mode's median time (cached, nt,
+  auto) as a ratio to mode off, with its 95% interval; labelled TCG.
+- native-fill-PATH-STATE.png: the kernel's own fill natively (kfill-bench),
+  ns per struct page vs size: off, cached, nt, auto and the limit.
+- native-deferred.png: deferred init + free natively (UML): fused off, the
+  ablation rows, split cached and nt, auto and the limit.
+- native-ratio.png: off / nt with its 95% interval, per path, vs size.
 - deferred-tcg.png: per-node deferred init time vs guest size, per mode and
   node count (QEMU TCG).
 - gpu-tcg.png: device-private registration time vs GiB, per mode (TCG).
@@ -18,6 +18,8 @@ import json
 import os
 import subprocess
 import sys
+
+from stats import ratio_ci
 
 
 def write_series(path, groups, row):
@@ -56,18 +58,17 @@ def main(path, outdir):
                     and o["metric"] == r["metric"] and o["mode"] == "off"), None)
         if off is None or r["mode"] == "off":
             continue
-        rows.append((label, r["mode"], r["median"] / off["median"],
-                     r["p25"] / off["median"], r["p75"] / off["median"]))
+        v, (lo, hi) = ratio_ci(r["samples"], off["samples"])
+        rows.append((label, r["mode"], v, lo, hi))
     labels = sorted({l for l, *_ in rows})
     with open(os.path.join(outdir, "modes-tcg.dat"), "w") as f:
         for i, l in enumerate(labels):
             vals = {m: (v, lo, hi) for ll, m, v, lo, hi in rows if ll == l}
-            c = vals.get("cached", (0, 0, 0))
-            n = vals.get("nt", (0, 0, 0))
-            f.write(f'{i} "{l}" {c[0]} {c[1]} {c[2]} {n[0]} {n[1]} {n[2]}\n')
+            c, n, a = (vals.get(m, (0, 0, 0)) for m in ("cached", "nt", "auto"))
+            f.write(f'{i} "{l}" {c[0]} {c[1]} {c[2]} {n[0]} {n[1]} {n[2]} {a[0]} {a[1]} {a[2]}\n')
     gp = f"""set terminal png size 1100,{200 + 40 * len(labels)} noenhanced
 set output '{outdir}/modes-tcg.png'
-set title "memmap init time relative to mode off (median, bars p25-p75) -- QEMU TCG: path length, no caches"
+set title "memmap init time relative to mode off (ratio of medians, bars 95% CI) -- QEMU TCG: path length, no caches"
 set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.6
@@ -76,55 +77,87 @@ set ylabel "time / time(off)"
 set xtics rotate by -30 scale 0 font ",8"
 set key top right
 set grid ytics
-plot '{outdir}/modes-tcg.dat' using 3:4:5:xtic(2) title "cached", '' using 6:7:8 title "nt", 1 notitle lc rgb "black" dt 2
+plot '{outdir}/modes-tcg.dat' using 3:4:5:xtic(2) title "cached", '' using 6:7:8 title "nt", '' using 9:10:11 title "auto", 1 notitle lc rgb "black" dt 2
 """
-    # 2. native model
-    nat = [r for r in res if r["workload"] == "native-fill"]
-    methods = ["slow", "cached", "nt", "limit"]
+    # 2. native, the kernel's own code: fills and init + free vs size
+    made = [f"{outdir}/modes-tcg.png"]
     size = lambda r: r["params"]["size_mib"]  # noqa: E731
-    write_series(os.path.join(outdir, "native.dat"), by_mode(nat, methods, size),
-                 lambda r: (size(r), r["median"], r["p25"], r["p75"]))
-    if nat:
-        gp += f"""
-set terminal png size 900,550 noenhanced
-set output '{outdir}/native.png'
-set title "Writing 64-byte struct pages natively (userspace model, this machine)"
-set style data linespoints
-set logscale x 2
-set xtics auto rotate by 0 font ",10"
-set xlabel "memmap size (MiB)"
-set ylabel "ns per struct page (median, bars p25-p75)"
-set yrange [0:*]
-set key top right
-plot for [i=0:3] '{outdir}/native.dat' index i using 1:2:3:4 with yerrorlines title word("{' '.join(methods)}", i+1)
-"""
-    made = [f"{outdir}/modes-tcg.png"] + ([f"{outdir}/native.png"] if nat else [])
 
-    # 3. native deferred init: fused vs split, and the ratio to the limit
-    nd = [r for r in res if r["workload"] == "native-deferred"]
-    dm = ["fused-slow", "fused-cached", "split-cached", "split-nt", "limit"]
-    if nd:
-        lim = {r["params"]["size_mib"]: r["median"] for r in nd if r["mode"] == "limit"}
-        write_series(os.path.join(outdir, "native-deferred.dat"), by_mode(nd, dm, size),
-                     lambda r: (size(r), r["median"], r["p25"], r["p75"], r["median"] / lim[size(r)]))
+    def native_plot(name, title, rows, modes, extra=""):
+        nonlocal gp
+        write_series(os.path.join(outdir, name + ".dat"), by_mode(rows, modes, size),
+                     lambda r: (size(r), r["median"], r["ci95"][0], r["ci95"][1]))
         gp += f"""
 set terminal png size 900,550 noenhanced
-set output '{outdir}/native-deferred.png'
-set title "Deferred init natively (init + free; userspace model, this machine)"
+set output '{outdir}/{name}.png'
+set title "{title}"
 set style data linespoints
 set logscale x 2
 unset logscale y
-set xlabel "memmap size (MiB)"
-set ylabel "ns per struct page (median, bars p25-p75)"
+set xlabel "struct pages written (MiB)"
+set ylabel "ns per struct page (median, bars 95% CI)"
 set yrange [0:*]
 set key top right
-plot for [i=0:4] '{outdir}/native-deferred.dat' index i using 1:2:3:4 with yerrorlines title word("{' '.join(dm)}", i+1)
-set output '{outdir}/native-ratio.png'
-set title "Deferred init natively: time / streaming-store limit (1 = the limit)"
-set ylabel "time / limit (median)"
-plot for [i=0:3] '{outdir}/native-deferred.dat' index i using 1:5 title word("{' '.join(dm)}", i+1), 1 title "limit" lc rgb "black" dt 2
+plot for [i=0:{len(modes) - 1}] '{outdir}/{name}.dat' index i using 1:2:3:4 with yerrorlines title word("{' '.join(modes)}", i+1){extra}
 """
-        made += [f"{outdir}/native-deferred.png", f"{outdir}/native-ratio.png"]
+        made.append(f"{outdir}/{name}.png")
+
+    nf = [r for r in res if r["workload"] == "native-fill" and r["params"].get("threads") == 1]
+    for path, state in sorted({(r["params"]["path"], r["params"]["state"]) for r in nf if "path" in r["params"]}):
+        rows = [r for r in nf if r["params"].get("path") == path and r["params"]["state"] == state]
+        lim = {}
+        for r in nf:
+            if r["mode"] == "limit" and r["params"]["state"] == state and r["params"].get("template"):
+                if size(r) not in lim or r["median"] < lim[size(r)]["median"]:
+                    lim[size(r)] = r
+        rows += [dict(r, mode="limit") for r in lim.values()]
+        native_plot(f"native-fill-{path}-{state}",
+                    f"{path} memmap fill, memmap {state}: the kernel's own code natively (this machine)",
+                    rows, ["off", "cached", "nt", "auto", "limit"])
+    ni = [r for r in res if r["workload"] == "native-initfree"]
+    dr = [r for r in ni if r["params"].get("path") == "deferred"]
+    if dr:
+        lim = {}
+        for r in ni:
+            if r["mode"] == "limit" and r["params"].get("sequence") != "rep-stosb-zero":
+                if size(r) not in lim or r["median"] < lim[size(r)]["median"]:
+                    lim[size(r)] = r
+        native_plot("native-deferred",
+                    "Deferred init + free natively (UML, real buddy allocator): fused off, ablation, split",
+                    dr + [dict(r, mode="limit") for r in lim.values()],
+                    ["off", "copy", "copy-nt", "cached", "nt", "auto", "limit"])
+
+    # off / nt per path vs size, with the ratio's bootstrap interval
+    series = []
+    for path, state in sorted({(r["params"]["path"], r["params"]["state"]) for r in nf if "path" in r["params"]}):
+        series.append((f"fill {path} {state}", [r for r in nf if r["params"].get("path") == path
+                                                 and r["params"]["state"] == state]))
+    series.append(("deferred init+free", dr))
+    with open(os.path.join(outdir, "native-ratio.dat"), "w") as f:
+        for _, rows in series:
+            for mib in sorted({size(r) for r in rows}):
+                o = next((r for r in rows if size(r) == mib and r["mode"] == "off"), None)
+                n = next((r for r in rows if size(r) == mib and r["mode"] == "nt"), None)
+                if o and n:
+                    v, (lo, hi) = ratio_ci(o["samples"], n["samples"])
+                    f.write(f"{mib} {v} {lo} {hi}\n")
+            f.write("\n\n")
+    if nf or dr:
+        titles = "|".join(t for t, _ in series)
+        gp += f"""
+set terminal png size 900,550 noenhanced
+set output '{outdir}/native-ratio.png'
+set title "How much faster than the old code (off / nt, bars 95% CI) -- natively, this machine"
+set style data linespoints
+set logscale x 2
+set xlabel "struct pages written (MiB)"
+set ylabel "time(off) / time(nt)"
+set yrange [0:*]
+set key bottom right
+set datafile separator whitespace
+plot for [i=0:{len(series) - 1}] '{outdir}/native-ratio.dat' index i using 1:2:3:4 with yerrorlines title word("{' '.join(t.replace(' ', '_') for t, _ in series)}", i+1), 1 notitle lc rgb "black" dt 2
+"""
+        made.append(f"{outdir}/native-ratio.png")
 
     # 4. deferred init under TCG: per-node time vs guest size
     dt = [r for r in res if r["workload"] == "deferred-init" and r["metric"].endswith("_tp_ns")]

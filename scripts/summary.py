@@ -1,106 +1,212 @@
 #!/usr/bin/env python3
-"""Summary tables (markdown) from a results.json: TCG modes side by side with
-their ratios to mode off, and the native model against its streaming limit.
+"""Summary tables (markdown) from a results.json. Every number is a median,
+every ratio a ratio of medians with its bootstrap 95% interval (stats.py),
+and every table says where it ran.
 
   summary.py RESULTS.json
 """
 import json
 import sys
 
+from stats import fmt_ratio, ratio_ci
 
-def main(path):
-    res = json.load(open(path))["results"]
+MODES = ("off", "cached", "nt", "auto")
 
-    def get(w, p, mode, metric):
-        for r in res:
-            if (r["workload"] == w and r["mode"] == mode and r["metric"] == metric
-                    and all(r["params"].get(k) == v for k, v in p.items())):
+
+class Results:
+    def __init__(self, res):
+        self.res = res
+
+    def get(self, workload, mode, metric=None, **params):
+        for r in self.res:
+            if (r["workload"] == workload and r["mode"] == mode
+                    and (metric is None or r["metric"] == metric)
+                    and all(r["params"].get(k) == v for k, v in params.items())):
                 return r
         return None
 
-    print("| workload (QEMU TCG; memmap:memmap_init ns, median) | n per mode | off ms | cached ms | nt ms | off/cached | off/nt |")
-    print("|---|---|---|---|---|---|---|")
-    sizes = sorted({(r["params"]["ns"], r["params"]["map"], r["params"]["pages"])
-                    for r in res if r["workload"] == "pmem-bind"}, key=lambda k: (k[2] > 4e6, k))
-    for ns, mp, pages in sizes:
-        p = {"ns": ns, "map": mp, "pages": pages}
-        for metric in ("first_bind_tp_ns", "rebind_tp_ns"):
-            o, c, n = (get("pmem-bind", p, m, metric) for m in ("off", "cached", "nt"))
-            if not (o and c and n):
-                continue
-            label = (f"pmem {p['ns']} map={p['map']} ({o['params']['pages']} pages) "
-                     + metric.replace("_tp_ns", "").replace("_", " "))
-            print(f"| {label} | {len(o['samples'])} | {o['median']/1e6:.1f} | {c['median']/1e6:.1f} | "
-                  f"{n['median']/1e6:.1f} | {o['median']/c['median']:.2f}x | {o['median']/n['median']:.2f}x |")
-    o, c, n = (get("hmm-register", {}, m, "memmap_init_tp_ns") for m in ("off", "cached", "nt"))
-    if o and c and n:
-        print(f"| test_hmm: 256 MiB device-private range (65536 pages) | {len(o['samples'])} | "
-              f"{o['median']/1e6:.2f} | {c['median']/1e6:.2f} | {n['median']/1e6:.2f} | "
-              f"{o['median']/c['median']:.2f}x | {o['median']/n['median']:.2f}x |")
-    def row(label, o, c, n, scale=1e6, fmt=".1f"):
-        def v(r):
-            return format(r["median"] / scale, fmt) if r else "-"
+    def values(self, workload, key, **params):
+        return sorted({r["params"][key] for r in self.res if r["workload"] == workload
+                       and key in r["params"]
+                       and all(r["params"].get(k) == v for k, v in params.items())})
 
-        def q(a, b):
-            return f"{a['median']/b['median']:.2f}x" if a and b else "-"
-        print(f"| {label} | {len((o or c or n)['samples'])} | {v(o)} | {v(c)} | {v(n)} | {q(o, c)} | {q(o, n)} |")
 
-    for mem, nodes in sorted({(r["params"]["mem_gib"], r["params"]["nodes"]) for r in res
-                              if r["workload"] == "deferred-init"}):
-        p = {"mem_gib": mem, "nodes": nodes}
-        for node in range(nodes):
-            o, c, n = (get("deferred-init", p, m, f"node{node}_tp_ns") for m in ("off", "cached", "nt"))
-            pg = next((r for r in (get("deferred-init", p, m, f"node{node}_pages")
-                                   for m in ("off", "cached", "nt")) if r), None)
-            if o or c or n:
-                row(f"deferred init node{node}, {mem} GiB, {nodes} node(s)"
-                    + (f" ({pg['median']:.0f} pages)" if pg else ""), o, c, n)
-        o, c, n = (get("early-init", p, m, "early_ns") for m in ("off", "cached", "nt"))
-        if o or c or n:
-            row(f"early init (all nodes), {mem} GiB, {nodes} node(s) (sched_clock)", o, c, n)
-    hp = [r for r in res if r["workload"] == "hotplug-online"]
-    if hp:
-        p = hp[0]["params"]
-        o, c, n = (get("hotplug-online", p, m, "online_tp_ns") for m in ("off", "cached", "nt"))
-        row(f"hotplug: memmap init when onlining a {p['block_mib']} MiB block", o, c, n, fmt=".2f")
-    for gib in sorted({r["params"]["gib"] for r in res if r["workload"] == "gpu-register"}):
-        p = {"gib": gib}
-        o, c, n = (get("gpu-register", p, m, "memmap_init_tp_ns") for m in ("off", "cached", "nt"))
-        row(f"GPU-scale: {gib} GiB device-private, memmap_init_zone_device", o, c, n)
-        o, c, n = (get("gpu-register", p, m, "register_ns") for m in ("off", "cached", "nt"))
-        row(f"GPU-scale: {gib} GiB device-private, whole memremap_pages()", o, c, n)
-    nat = [r for r in res if r["workload"] == "native-fill"]
-    nd = [r for r in res if r["workload"] == "native-deferred"]
-    if nd:
-        print()
-        print("| native model, deferred init (init + free): MiB of struct pages | fused-slow ns/page | fused-cached | split-cached | split-nt | limit | fused-slow / split-nt | split-nt / limit | fused-cached / split-nt | split-nt GB/s of struct pages | limit GB/s |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
-        for sz in sorted({r["params"]["size_mib"] for r in nd}):
-            v = {r["mode"]: r["median"] for r in nd if r["params"]["size_mib"] == sz}
-            print(f"| {sz} | {v['fused-slow']:.2f} | {v['fused-cached']:.2f} | {v['split-cached']:.2f} | "
-                  f"{v['split-nt']:.2f} | {v['limit']:.2f} | {v['fused-slow']/v['split-nt']:.2f}x | "
-                  f"{v['split-nt']/v['limit']:.2f}x | {v['fused-cached']/v['split-nt']:.2f}x | "
-                  f"{64 / v['split-nt']:.1f} | {64 / v['limit']:.1f} |")
-    ch = [r for r in res if r["workload"] in ("native-deferred-chunk", "native-deferred")
-          and "chunk_pages" in r["params"]]
-    if ch:
-        print()
-        print("| native model, split init: chunk (pages) | MiB | split-cached ns/page | split-nt ns/page |")
-        print("|---|---|---|---|")
-        for c, sz in sorted({(r["params"]["chunk_pages"], r["params"]["size_mib"]) for r in ch}):
-            v = {r["mode"]: r["median"] for r in ch if r["params"]["chunk_pages"] == c and r["params"]["size_mib"] == sz}
-            if "split-nt" in v and "split-cached" in v:
-                print(f"| {c} | {sz} | {v['split-cached']:.2f} | {v['split-nt']:.2f} |")
-    if not nat:
+def med(r, scale=1.0, fmt=".2f"):
+    return format(r["median"] / scale, fmt) if r else "-"
+
+
+def ratio(a, b):
+    return fmt_ratio(a["samples"], b["samples"]) if a and b else "-"
+
+
+def limit_of(R, workload, **params):
+    """The fastest store sequence that can write the template (the limit),
+    and the zeroing bound no template can reach."""
+    lims = [r for r in R.res if r["workload"] == workload and r["mode"] == "limit"
+            and all(r["params"].get(k) == v for k, v in params.items())]
+    tmpl = [r for r in lims if r["params"].get("template", True)
+            and r["sequence"] != "rep-stosb-zero"]
+    best = min(tmpl, key=lambda r: r["median"]) if tmpl else None
+    zero = next((r for r in lims if r["sequence"] == "rep-stosb-zero"), None)
+    return best, zero
+
+
+def auto_verdict(auto, fixed):
+    """auto against the best fixed mode: 'x% slower [CI]' when the interval
+    of auto/best lies above 1, else '= best'. Where auto took the best mode
+    itself, a difference is between two runs of the same code: said so."""
+    fixed = [f for f in fixed if f]
+    if not auto or not fixed:
+        return "-"
+    best = min(fixed, key=lambda r: r["median"])
+    r, (lo, hi) = ratio_ci(auto["samples"], best["samples"])
+    same = auto["params"].get("resolved") == best["mode"]
+    if lo > 1:
+        return (f"{(r - 1) * 100:.0f}% slower than {best['mode']} [{lo:.2f}, {hi:.2f}]"
+                + (f" (auto took {best['mode']}: the same code, measured twice)" if same else ""))
+    return f"= best ({best['mode']}; {r:.2f}x [{lo:.2f}, {hi:.2f}])"
+
+
+def native_fill(R):
+    paths = R.values("native-fill", "path")
+    if not paths:
         return
+    print("## Native, the kernel's own fill code (kfill-bench; where: native-kernel)\n")
+    print("ns per struct page, median of the rounds; the limit is the fastest store sequence "
+          "this CPU has for the same bytes, measured in the same run (its name in brackets); "
+          "state: the memmap's cache state the path finds (cold: not in the caches; "
+          "zeroed: just zeroed by the page allocator).\n")
+    print("| path | state | MiB | off | cached | nt | auto (took) | limit | off/nt | off/auto | nt/limit | auto vs best fixed |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for path in paths:
+        for state in R.values("native-fill", "state", path=path):
+            for mib in R.values("native-fill", "size_mib", path=path, state=state, threads=1):
+                p = dict(path=path, state=state, size_mib=mib, threads=1)
+                o, c, n, a = (R.get("native-fill", m, **p) for m in MODES)
+                lim, _ = limit_of(R, "native-fill", state=state, size_mib=mib, threads=1)
+                took = f" ({a['params'].get('resolved', '?')})" if a else ""
+                print(f"| {path} | {state} | {mib} | {med(o)} | {med(c)} | {med(n)} | {med(a)}{took} | "
+                      f"{med(lim)} [{lim['sequence'] if lim else '-'}] | {ratio(o, n)} | {ratio(o, a)} | "
+                      f"{ratio(n, lim)} | {auto_verdict(a, [o, c, n])} |")
     print()
-    print("| native userspace model, ZONE_DEVICE fill: MiB of struct pages | slow ns/page | cached | nt | limit (MOVNTI stream) | nt / limit | slow / nt | slow / cached | nt GB/s | limit GB/s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for s in sorted({r["params"]["size_mib"] for r in nat}):
-        v = {r["mode"]: r["median"] for r in nat if r["params"]["size_mib"] == s}
-        print(f"| {s} | {v['slow']:.2f} | {v['cached']:.2f} | {v['nt']:.2f} | {v['limit']:.2f} | "
-              f"{v['nt']/v['limit']:.2f}x | {v['slow']/v['nt']:.2f}x | {v['slow']/v['cached']:.2f}x | "
-              f"{64 / v['nt']:.1f} | {64 / v['limit']:.1f} |")
+    seqs = R.values("native-fill", "sequence")
+    if seqs:
+        print("Every store sequence for the same bytes (ns per 64-byte struct page; rep-stosb-zero "
+              "writes zeros, a bound no template reaches):\n")
+        print("| state | MiB | " + " | ".join(seqs) + " |")
+        print("|---|---|" + "---|" * len(seqs))
+        for state in R.values("native-fill", "state", threads=1):
+            for mib in R.values("native-fill", "size_mib", state=state, threads=1):
+                row = [med(R.get("native-fill", "limit", state=state, size_mib=mib, threads=1, sequence=s))
+                       for s in seqs]
+                if any(v != "-" for v in row):
+                    print(f"| {state} | {mib} | " + " | ".join(row) + " |")
+        print()
+    th = sorted({r["params"]["threads"] for r in R.res if r["workload"] == "native-fill"} - {1})
+    if th:
+        print("Store bandwidth on more threads (device path, cold memmap, the range split in whole "
+              "sections), ns per struct page of the whole range:\n")
+        print("| MiB | mode | 1 thread | " + " | ".join(f"{t} threads | speed-up" for t in th) + " |")
+        print("|---|---|---|" + "---|---|" * len(th))
+        for mib in R.values("native-fill", "size_mib", path="device", threads=th[0]):
+            for m in ("off", "nt"):
+                one = R.get("native-fill", m, path="device", size_mib=mib, threads=1, state="cold")
+                cells = []
+                for t in th:
+                    r = R.get("native-fill", m, path="device", size_mib=mib, threads=t)
+                    cells.append(f"{med(r)} | {ratio(one, r)}")
+                print(f"| {mib} | {m} | {med(one)} | " + " | ".join(cells) + " |")
+        print()
+
+
+def native_initfree(R):
+    if not R.values("native-initfree", "path"):
+        return
+    print("## Native, init + free with the real buddy allocator (UML; where: native-kernel)\n")
+    print("Deferred init, per struct page: off is the old fused loop (init a MAX_ORDER block, "
+          "free it at once); copy and copy-nt keep that loop but copy a template (ordinary or "
+          "NT stores); cached and nt are the series' split (born-free template, then a free pass "
+          "that touches the heads only); auto is the default. The ablation: template copy alone "
+          "= off/copy, the free pass skipping its per-page loops = copy/cached, NT stores = "
+          "cached/nt.\n")
+    print("| MiB | off | copy | copy-nt | cached | nt | auto | limit | off/nt | off/auto | nt/limit | off/copy | copy/cached | cached/nt |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for mib in R.values("native-initfree", "size_mib", path="deferred"):
+        g = {m: R.get("native-initfree", m, path="deferred", size_mib=mib)
+             for m in ("off", "copy", "copy-nt", "cached", "nt", "auto")}
+        lim, _ = limit_of(R, "native-initfree", size_mib=mib)
+        print(f"| {mib} | " + " | ".join(med(g[m]) for m in g) +
+              f" | {med(lim)} [{lim['sequence'] if lim else '-'}] | {ratio(g['off'], g['nt'])} | "
+              f"{ratio(g['off'], g['auto'])} | {ratio(g['nt'], lim)} | {ratio(g['off'], g['copy'])} | "
+              f"{ratio(g['copy'], g['cached'])} | {ratio(g['cached'], g['nt'])} |")
+    print()
+    print("Early init then free (memmap_init_range(MEMINIT_EARLY) over the range, then "
+          "__free_pages_core() on every block: boot, whose memmap is cold), and the same on a "
+          "memmap zeroed just before (early-zeroed: the shape of onlining hotplugged memory "
+          "with init_on_alloc; auto takes cached there up to half the last-level cache):\n")
+    print("| path | MiB | off | cached | nt | auto | off/nt | off/cached | cached/nt |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for path in ("early", "early-zeroed"):
+        for mib in R.values("native-initfree", "size_mib", path=path):
+            g = {m: R.get("native-initfree", m, path=path, size_mib=mib) for m in MODES}
+            print(f"| {path} | {mib} | " + " | ".join(med(g[m]) for m in MODES) +
+                  f" | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['cached'])} | {ratio(g['cached'], g['nt'])} |")
+    print()
+
+
+def tcg(R):
+    def row(label, w, metric, scale=1e6, fmt=".1f", **p):
+        g = {m: R.get(w, m, metric, **p) for m in MODES}
+        if not any(g.values()):
+            return
+        n = len(next(r for r in g.values() if r)["samples"])
+        print(f"| {label} | {n} | " + " | ".join(med(g[m], scale, fmt) for m in MODES) +
+              f" | {ratio(g['off'], g['cached'])} | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['auto'])} |")
+
+    ws = {r["workload"] for r in R.res if r["where"] in ("tcg", "kvm")}
+    if not ws:
+        return
+    where = next(r["where"] for r in R.res if r["where"] in ("tcg", "kvm"))
+    print(f"## Guests ({'QEMU TCG: path length, no caches' if where == 'tcg' else 'KVM'})\n")
+    print("Medians in ms (memmap:memmap_init ns unless said); in-boot series interleave the "
+          "modes; boot rows are one sample per boot, modes interleaved boot by boot.\n")
+    print("| workload | n per mode | off | cached | nt | auto | off/cached | off/nt | off/auto |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for mem in R.values("deferred-init", "mem_gib"):
+        for nodes in R.values("deferred-init", "nodes", mem_gib=mem):
+            p = dict(mem_gib=mem, nodes=nodes)
+            for node in range(nodes):
+                row(f"deferred init node{node}, {mem} GiB, {nodes} node(s)", "deferred-init",
+                    f"node{node}_tp_ns", **p)
+                row(f"... the kernel's own line (jiffies)", "deferred-init", f"node{node}_kernel_ns", **p)
+            row(f"early init, {mem} GiB, {nodes} node(s) (sched_clock)", "early-init", "early_ns", **p)
+            row(f"end to end: boot to init, {mem} GiB, {nodes} node(s)", "boot", "boot_to_init_ns", **p)
+    for ns, mp in sorted({(r["params"]["ns"], r["params"]["map"]) for r in R.res if r["workload"] == "pmem-bind"}):
+        for pages in R.values("pmem-bind", "pages", ns=ns, map=mp):
+            p = dict(ns=ns, map=mp, pages=pages)
+            gib = pages * 4096 / 2**30
+            row(f"pmem {ns} map={mp} {gib:.0f} GiB, first bind", "pmem-bind", "first_bind_tp_ns", **p)
+            row(f"pmem {ns} map={mp} {gib:.0f} GiB, rebind", "pmem-bind", "rebind_tp_ns", **p)
+            row(f"... end to end: ndctl disable + enable", "pmem-bind", "rebind_wall_ns", **p)
+    row("test_hmm: 2 x 256 MiB device-private, each memmap init", "hmm-register", "memmap_init_tp_ns", fmt=".2f")
+    row("... end to end: modprobe test_hmm", "hmm-register", "modprobe_ns")
+    for gib in R.values("gpu-register", "gib"):
+        row(f"GPU-scale: {gib} GiB device-private, memmap_init_zone_device", "gpu-register",
+            "memmap_init_tp_ns", gib=gib)
+        row(f"... end to end: memremap_pages()", "gpu-register", "register_ns", gib=gib)
+    for mib in R.values("hotplug-online", "block_mib"):
+        row(f"hotplug: memmap init onlining a {mib} MiB block", "hotplug-online", "online_tp_ns",
+            fmt=".2f", block_mib=mib)
+        row(f"... end to end: onlining all blocks, free pass included", "hotplug-online",
+            "online_wall_ns", block_mib=mib)
+    print()
+
+
+def main(path):
+    R = Results(json.load(open(path))["results"])
+    native_fill(R)
+    native_initfree(R)
+    tcg(R)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 # Benchmark: GPU-scale device-private registration. gpu_register.ko
 # (bench-deferred/gpu_register, out of tree) registers mmt.gpu_gib= GiB
 # (comma-separated sizes) of MEMORY_DEVICE_PRIVATE memory as a GPU driver
-# registers its VRAM, mmt.gpu_loops= times per load, in each mode. Samples:
+# registers its VRAM, mmt.gpu_loops= rounds of one registration per mode,
+# modes interleaved. Samples:
 # the module's register_ns (ktime around memremap_pages()), the
 # memmap:memmap_init tracepoint's ns and a kprobe pair on
 # memmap_init_zone_device under perf. For the largest size, perf's own view
@@ -11,29 +12,34 @@
 sizes=$(arg gpu_gib 1,4,16 | tr ',' ' ') loops=$(arg gpu_loops 5)
 ko=${GPU_KO:-/lib/modules/gpu_register.ko}
 [ -f $ko ] || { t_fail bench.gpu "no $ko in the initramfs"; exit 0; }
-kprobe_pair memmap_init_zone_device
 for gib in $sizes; do
 	params="{\"gib\":$gib,\"pages\":$((gib * 262144))}"
-	for mode in $(modes); do
-		set_mode "$mode"
-		echo "MMT-PROGRESS gpu: $gib GiB x $loops, mode $mode"
-		dmesg -c > /dev/null
-		if ! perf_calls memmap_init_zone_device insmod $ko size_mib=$((gib * 1024)) loops="$loops" > /tmp/gpu.ev; then
-			t_fail "bench.gpu.$gib.$mode" "insmod gpu_register: $(dmesg | tail -n 2 | tr '\n' ' ')"
-			continue
-		fi
-		rmmod gpu_register
-		emit gpu-register "$params" "$mode" memmap_init memmap_init < /tmp/gpu.ev
-		dmesg | sed -n 's/.*gpu_register: size_mib=[0-9]* loop=[0-9]* register_ns=\([0-9]*\) unregister_ns=\([0-9]*\).*/\1 \2/p' > /tmp/gpu.ns
-		[ "$(wc -l < /tmp/gpu.ns)" = "$loops" ] ||
-			t_fail "bench.gpu.$gib.$mode" "$(wc -l < /tmp/gpu.ns) of $loops registrations reported"
-		while read -r reg unreg; do
-			sample gpu-register "$params" "$mode" register_ns ns "$reg"
-			sample gpu-register "$params" "$mode" unregister_ns ns "$unreg"
-		done < /tmp/gpu.ns
+	: > /tmp/gpu.ns
+	series_start memmap_init_zone_device
+	i=1
+	while [ $i -le "$loops" ]; do
+		echo "MMT-PROGRESS gpu: $gib GiB, round $i/$loops of one registration per mode"
+		for m in $(modes); do
+			series_op "$m" memmap_init
+			dmesg -c > /dev/null
+			if ! insmod $ko size_mib=$((gib * 1024)) loops=1; then
+				t_fail "bench.gpu.$gib.$m" "insmod gpu_register: $(dmesg | tail -n 2 | tr '\n' ' ')"
+				break 2
+			fi
+			rmmod gpu_register
+			dmesg | sed -n "s/.*gpu_register: size_mib=[0-9]* loop=[0-9]* register_ns=\([0-9]*\) unregister_ns=\([0-9]*\).*/$m \1 \2/p" >> /tmp/gpu.ns
+		done
+		i=$((i + 1))
 	done
+	series_stop
+	series_events memmap_init_zone_device | series_samples gpu-register "$params"
+	[ "$(wc -l < /tmp/gpu.ns)" = $((loops * $(modes | wc -w))) ] ||
+		t_fail "bench.gpu.$gib" "$(wc -l < /tmp/gpu.ns) of $((loops * $(modes | wc -w))) registrations reported"
+	while read -r m reg unreg; do
+		sample gpu-register "$params" "$m" register_ns ns "$reg"
+		sample gpu-register "$params" "$m" unregister_ns ns "$unreg"
+	done < /tmp/gpu.ns
 done
-echo -n > $T/kprobe_events
 
 # perf's own figures for the largest size, per mode
 gib=$(echo $sizes | awk '{ print $NF }')

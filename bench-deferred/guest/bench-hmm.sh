@@ -1,22 +1,29 @@
 # Benchmark: test_hmm registration, the way a GPU driver registers device-
-# private memory (2 devices x 256 MiB through memremap_pages()). Each modprobe
-# timed with nstime, each memmap_init_zone_device() call with perf + kprobes.
+# private memory (2 devices x 256 MiB through memremap_pages()): LOADS rounds
+# of one modprobe + rmmod per mode, modes interleaved. Samples: each
+# memmap_init_zone_device() call (tracepoint ns, kprobe pair) and each
+# modprobe's wall time (modprobe_ns: end to end).
 . "${MMT:-/mmt}"/lib.sh
 n=$(arg loads 30)
 params='{"devices":2,"chunk_mib":256}'
-kprobe_pair memmap_init_zone_device
-for mode in $(modes); do
-	set_mode "$mode"
-	i=0
-	while [ $i -lt "$n" ]; do
-		[ $((i % 10)) = 0 ] && echo "MMT-PROGRESS hmm mode $mode: modprobe/rmmod $i/$n"
-		if ! perf_calls memmap_init_zone_device nstime modprobe test_hmm > /tmp/hmm.ns; then
-			t_fail "bench.hmm.$mode" "modprobe test_hmm failed: $(tail -n 2 /tmp/calls.out | tr '\n' ' ')"
-			break
+: > /tmp/hmm.walls
+series_start memmap_init_zone_device
+i=1
+while [ $i -le "$n" ]; do
+	[ $((i % 10)) = 1 ] && echo "MMT-PROGRESS hmm: round $i/$n of modprobe/rmmod per mode"
+	for m in $(modes); do
+		series_op "$m" memmap_init
+		if ! wall hmm modprobe test_hmm; then
+			t_fail "bench.hmm.$m" "modprobe test_hmm failed in round $i"
+			break 2
 		fi
-		emit hmm-register "$params" "$mode" memmap_init memmap_init < /tmp/hmm.ns
-		sample hmm-register "$params" "$mode" modprobe_ns ns "$(sed -n 's/^nstime \([0-9]*\) .*/\1/p' /tmp/calls.out)"
-		rmmod test_hmm || { t_fail "bench.hmm.$mode" "rmmod test_hmm failed"; break; }
-		i=$((i + 1))
+		echo "$m $(cat /tmp/hmm.wall)" >> /tmp/hmm.walls
+		rmmod test_hmm || { t_fail "bench.hmm.$m" "rmmod test_hmm failed in round $i"; break 2; }
 	done
+	i=$((i + 1))
 done
+series_stop
+series_events memmap_init_zone_device | series_samples hmm-register "$params"
+while read -r m ns; do
+	sample hmm-register "$params" "$m" modprobe_ns ns "$ns"
+done < /tmp/hmm.walls

@@ -4,13 +4,22 @@
  * this machine's memory, next to the fastest store sequences this CPU has
  * for the same bytes (the ceilings), methods interleaved in every round.
  *
- *   kfill-bench [-r ROUNDS] [-t THREADS] [-p PATHS] [-m MODES] [-C] SIZE_MIB...
+ *   kfill-bench [-r ROUNDS] [-t THREADS] [-p PATHS] [-m MODES] [-s STATE] [-C] SIZE_MIB...
  *
  * SIZE_MIB is the size of the struct pages written (64 bytes a page). Each
- * sample writes at least MIN_SAMPLE_MIB (repeating small sizes; in-cache
- * sizes then measure the in-cache case). One JSON line per method and size:
- * samples in ns per struct page. -C checks first that every template mode
- * writes the same struct pages as mode off (byte for byte, every page).
+ * sample writes at least MIN_SAMPLE_MIB, in passes over the range; before
+ * each pass, not timed, the range is put in the cache state -s names, the
+ * state the kernel path finds its memmap in:
+ *   cold    flushed from the caches (clflushopt): a memmap allocated without
+ *           zeroing (boot, deferred init, pmem's altmap; device memory and
+ *           hotplug without init_on_alloc, which is then off for auto);
+ *   zeroed  written with zeros: a memmap the page allocator just zeroed
+ *           (init_on_alloc, on for auto) for device memory or hotplug;
+ *   hot     nothing: the previous pass's writes (an upper bound for small
+ *           sizes, as the range stays in the caches).
+ * One JSON line per method and size: samples in ns per struct page. -C
+ * checks first that every template mode writes the same struct pages as
+ * mode off (byte for byte, every page).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -203,6 +212,25 @@ struct method {
 static uint8_t *buf;
 static unsigned long buf_pages;
 
+enum state { S_COLD, S_ZEROED, S_HOT };
+static const char *const state_names[] = { "cold", "zeroed", "hot" };
+
+/* Put the struct pages of [0, nr) in state @st (not timed). */
+static void prepare_state(int st, unsigned long nr)
+{
+	uint8_t *p, *end = buf + nr * 64;
+
+	if (st == S_ZEROED) {
+		memset(buf, 0, nr * 64);
+		return;
+	}
+	if (st == S_COLD) {
+		for (p = buf; p < end; p += 64)
+			asm volatile("clflushopt %0" : "+m"(*(volatile char *)p));
+		asm volatile("sfence" ::: "memory");
+	}
+}
+
 struct job {
 	const struct method *m;
 	unsigned long pfn, nr;
@@ -257,7 +285,9 @@ static int run_method(const struct method *m, unsigned long nr, int threads)
 	return jobs[0].ret;
 }
 
-static const char *const mode_names[] = { "off", "cached", "nt" };
+/* as enum memmap_tmpl_mode */
+static const char *const mode_names[] = { "off", "cached", "nt", "auto" };
+#define NR_MODES 4
 
 /* Every template mode writes what mode off writes: every page, every byte. */
 static int check_equal(unsigned long nr)
@@ -280,11 +310,13 @@ static int check_equal(unsigned long nr)
 		memset(buf, 0x5a, bytes);
 		run_method(&off, nr, 1);
 		memcpy(ref, buf, bytes);
-		for (mode = 1; mode <= 2; mode++) {
+		for (mode = 1; mode < NR_MODES; mode++) {
 			struct method m = { .path = p, .mode = mode };
+			int used;
 
 			memset(buf, 0xa5, bytes);
-			if (run_method(&m, nr, 1) != mode) {
+			used = run_method(&m, nr, 1);
+			if (mode == 3 ? used != 1 && used != 2 : used != mode) {
 				fprintf(stderr, "check: %s in mode %s took another mode\n",
 					path_names[p], mode_names[mode]);
 				bad++;
@@ -306,6 +338,33 @@ static int check_equal(unsigned long nr)
 	return bad;
 }
 
+/*
+ * The last-level cache as the kernel's cacheinfo has it (the highest
+ * index of cpu0 in sysfs: on AMD the L3 of one CCX, which glibc's
+ * sysconf() reports for the whole socket), which get_cpu_cacheinfo_llc()
+ * returns in the kernel: kfill.c's stand-in returns this.
+ */
+static long llc_bytes(void)
+{
+	long size = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		char path[96], unit = 0;
+		long v;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		f = fopen(path, "r");
+		if (!f)
+			break;
+		if (fscanf(f, "%ld%c", &v, &unit) >= 1)
+			size = v * (unit == 'K' ? 1024 : unit == 'M' ? 1024 * 1024 : 1);
+		fclose(f);
+	}
+	return size;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -315,25 +374,31 @@ static int cmp_double(const void *a, const void *b)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kfill-bench [-r ROUNDS] [-t THREADS] [-p PATH,...] [-m MODE,...] [-L] [-C] SIZE_MIB...\n");
+	fprintf(stderr, "usage: kfill-bench [-r ROUNDS] [-t THREADS] [-p PATH,...] [-m MODE,...] [-s cold|zeroed|hot] [-L] [-C] SIZE_MIB...\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int rounds = 10, threads = 1, check = 0, no_limits = 0, opt, i, r, s;
+	int rounds = 10, threads = 1, check = 0, no_limits = 0, opt, i, r, s, st = S_COLD;
 	char paths_arg[256] = "device,device-compound,early,hotplug,deferred-init";
-	char modes_arg[64] = "off,cached,nt";
+	char modes_arg[64] = "off,cached,nt,auto";
 	unsigned long max_mib = 0;
 	struct method *ms;
 	int nm = 0;
 
-	while ((opt = getopt(argc, argv, "r:t:p:m:LC")) != -1) {
+	while ((opt = getopt(argc, argv, "r:t:p:m:s:LC")) != -1) {
 		switch (opt) {
 		case 'r': rounds = atoi(optarg); break;
 		case 't': threads = atoi(optarg); break;
 		case 'p': snprintf(paths_arg, sizeof(paths_arg), "%s", optarg); break;
 		case 'm': snprintf(modes_arg, sizeof(modes_arg), "%s", optarg); break;
+		case 's':
+			for (st = 0; st < 3 && strcmp(optarg, state_names[st]); st++)
+				;
+			if (st == 3)
+				usage();
+			break;
 		case 'L': no_limits = 1; break;
 		case 'C': check = 1; break;
 		default: usage();
@@ -371,11 +436,20 @@ int main(int argc, char **argv)
 	rep_block = aligned_alloc(4096, REP_BLOCK);
 	for (i = 0; i < REP_BLOCK / 64; i++)
 		memcpy(rep_block + i * 64, tmpl_words, 64);
+	long llc = llc_bytes();
+
+	fprintf(stderr, "kfill-bench: last-level cache %ld KiB, as the kernel's cacheinfo reports it\n",
+		llc / 1024);
 	if (kb_setup(buf, START_PFN, (buf_pages + kb_section_pages() - 1) / kb_section_pages() *
-		     kb_section_pages())) {
+		     kb_section_pages(), llc > 0 ? llc : 0)) {
 		fprintf(stderr, "kfill-bench: kb_setup failed\n");
 		return 1;
 	}
+	/*
+	 * A cold device or hotplug memmap is one the page allocator did not
+	 * zero: a kernel without init_on_alloc; a zeroed one, with it.
+	 */
+	kb_set_init_on_alloc(st != S_COLD);
 	if (check && check_equal(buf_pages < 3 * 32768 ? buf_pages : 3 * 32768 + 513))
 		return 1;
 
@@ -395,9 +469,9 @@ int main(int argc, char **argv)
 		for (char *m = strtok_r(modes_copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
 			int mode;
 
-			for (mode = 0; mode < 3 && strcmp(m, mode_names[mode]); mode++)
+			for (mode = 0; mode < NR_MODES && strcmp(m, mode_names[mode]); mode++)
 				;
-			if (mode == 3) {
+			if (mode == NR_MODES) {
 				fprintf(stderr, "kfill-bench: unknown mode %s\n", m);
 				return 2;
 			}
@@ -430,11 +504,17 @@ int main(int argc, char **argv)
 			/* interleaved, each round starting one method later */
 			for (int k = 0; k < nm; k++) {
 				struct method *m = &ms[(k + r) % nm];
-				double t0 = now_ns();
+				double ns = 0;
 
-				for (unsigned long rep = 0; rep < reps; rep++)
+				for (unsigned long rep = 0; rep < reps; rep++) {
+					double t0;
+
+					prepare_state(st, nr);
+					t0 = now_ns();
 					m->used_mode = run_method(m, nr, threads);
-				m->ns[r] = (now_ns() - t0) / ((double)reps * nr);
+					ns += now_ns() - t0;
+				}
+				m->ns[r] = ns / ((double)reps * nr);
 			}
 		}
 		for (i = 0; i < nm; i++) {
@@ -446,14 +526,14 @@ int main(int argc, char **argv)
 				printf("\"template\": %s, ", m->seq->can_template ? "true" : "false");
 			else
 				printf("\"mode_used\": \"%s\", ", kb_mode_name(m->used_mode));
-			printf("\"size_mib\": %lu, \"pages\": %lu, \"threads\": %d, \"reps\": %lu, \"ns_per_page\": [",
-			       mib, nr, threads, reps);
+			printf("\"size_mib\": %lu, \"pages\": %lu, \"threads\": %d, \"state\": \"%s\", \"reps\": %lu, \"ns_per_page\": [",
+			       mib, nr, threads, state_names[st], reps);
 			for (r = 0; r < rounds; r++)
 				printf("%s%.4f", r ? ", " : "", m->ns[r]);
 			printf("]}\n");
 			memcpy(sorted, m->ns, sizeof(sorted));
 			qsort(sorted, rounds, sizeof(double), cmp_double);
-			fprintf(stderr, "  %5lu MiB %-16s %-15s median %.3f ns/page\n", mib,
+			fprintf(stderr, "  %5lu MiB %-6s %-16s %-15s median %.3f ns/page\n", mib, state_names[st],
 				m->path >= 0 ? path_names[m->path] : "limit", m->name, sorted[rounds / 2]);
 			free(m->ns);
 		}

@@ -12,9 +12,11 @@ enum kb_path {
 	KB_NR_PATHS,
 };
 
-int kb_setup(void *buf, unsigned long start_pfn, unsigned long nr_pages);
+int kb_setup(void *buf, unsigned long start_pfn, unsigned long nr_pages,
+	     unsigned long llc_bytes);
 int kb_run(int path, int mode, unsigned long pfn, unsigned long nr);
 const char *kb_mode_name(int mode);
+void kb_set_init_on_alloc(int on);
 void kb_read_page(unsigned long pfn, void *out);
 int kb_struct_page_size(void);
 unsigned long kb_section_pages(void);

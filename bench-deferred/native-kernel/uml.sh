@@ -29,7 +29,7 @@ build() {
 	command -v ccache >/dev/null && cc="ccache gcc"
 	make -s -C "$wt" O="$obj" ARCH=um allnoconfig
 	"$wt"/scripts/config --file "$obj/.config" -e 64BIT -e PRINTK -e STDERR_CONSOLE \
-		-e MEMMAP_TEMPLATE -e MEMMAP_TEMPLATE_DEFAULT_ON -d SMP -e HZ_250 -e CGROUPS -e MEMCG
+		-e MEMMAP_TEMPLATE -d SMP -e HZ_250 -e CGROUPS -e MEMCG
 	make -s -C "$wt" O="$obj" ARCH=um olddefconfig
 	for o in MEMMAP_TEMPLATE STDERR_CONSOLE 64BIT; do
 		grep -q "^CONFIG_$o=y" "$obj/.config" || die "uml: CONFIG_$o did not stick"
@@ -44,8 +44,9 @@ run() {
 	[ -x "$obj/linux" ] || die "no $obj/linux: run '$0 build' first"
 	max=$(tr ',' '\n' <<<"$sizes" | sort -n | tail -1)
 	# a block of 1024 pages (4 MiB) has 64 KiB of struct pages: memory for
-	# the largest size, plus 2 GiB for the kernel
-	mem=$(( max * 64 / 1024 + 2 ))
+	# the largest size, its own memmap (1/64 of it), the limits' destination
+	# (as many bytes as the struct pages) and 3 GiB for the kernel
+	mem=$(( max * 64 / 1024 + max / 1024 + (max + 1023) / 1024 + 3 ))
 	shm=${UML_TMPDIR:-/dev/shm}
 	say "uml: mem=${mem}G (${max} MiB of struct pages), memory file in $shm, sizes $sizes MiB, $rounds rounds"
 	TMPDIR=$shm timeout --foreground 3600 "$obj/linux" mem="${mem}G" \

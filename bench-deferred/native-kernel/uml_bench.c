@@ -44,6 +44,12 @@ module_param(methods, charp, 0444);
 #define CHUNK_PAGES	(1UL << 15)	/* a section of x86-64: 128 MiB */
 
 static unsigned long *pfns;
+/*
+ * The limits write into blocks of their own, taken once, touched once (UML
+ * memory faults in the host on first touch) and kept to the end: the
+ * blocks being timed change from round to round at small sizes.
+ */
+static unsigned long *limit_pfns;
 
 static int cmp_ul(const void *a, const void *b)
 {
@@ -94,9 +100,14 @@ enum method {
 	M_COPY_NT,	/* fused, template + NT stores, old free */
 	M_SPLIT,	/* split, born-free template, ordinary stores, new free */
 	M_SPLIT_NT,	/* split, born-free template, NT stores (the series) */
+	M_SPLIT_AUTO,	/* the series' default */
 	M_EARLY_OFF,	/* memmap_init_range(EARLY) then free: boot, mode off */
 	M_EARLY_CACHED,
 	M_EARLY_NT,
+	M_EARLY_AUTO,
+	M_ZEROED_OFF,	/* the same on a memmap zeroed just before: the shape */
+	M_ZEROED_CACHED, /* of onlining hotplugged memory with init_on_alloc */
+	M_ZEROED_NT,
 	M_LIMIT_MOVNTI,	/* the same bytes: MOVNTI stream */
 	M_LIMIT_STORES,	/* ordinary 8-byte stores */
 	M_LIMIT_STOSB,	/* rep stosb of zeros (no template can do this) */
@@ -107,9 +118,12 @@ enum method {
 static const char *const method_names[NR_METHODS] = {
 	[M_OFF] = "deferred:off", [M_COPY] = "deferred:copy",
 	[M_COPY_NT] = "deferred:copy-nt", [M_SPLIT] = "deferred:cached",
-	[M_SPLIT_NT] = "deferred:nt",
+	[M_SPLIT_NT] = "deferred:nt", [M_SPLIT_AUTO] = "deferred:auto",
 	[M_EARLY_OFF] = "early:off", [M_EARLY_CACHED] = "early:cached",
-	[M_EARLY_NT] = "early:nt",
+	[M_EARLY_NT] = "early:nt", [M_EARLY_AUTO] = "early:auto",
+	[M_ZEROED_OFF] = "early-zeroed:off",
+	[M_ZEROED_CACHED] = "early-zeroed:cached",
+	[M_ZEROED_NT] = "early-zeroed:nt",
 	[M_LIMIT_MOVNTI] = "limit:movnti", [M_LIMIT_STORES] = "limit:stores",
 	[M_LIMIT_STOSB] = "limit:rep-stosb-zero",
 };
@@ -129,7 +143,8 @@ static void __init run_fused(unsigned long n, const char *mode)
 	bool tmpl;
 
 	set_mode(mode);
-	tmpl = memmap_tmpl_prepare(&t, MEMMAP_TMPL_EARLY, pfns[0], zid, nid, NULL, 0);
+	tmpl = memmap_tmpl_prepare(&t, MEMMAP_TMPL_EARLY, pfns[0],
+				   n * MAX_ORDER_NR_PAGES, zid, nid, NULL, 0);
 	for (b = 0; b < n; b++) {
 		unsigned long pfn = pfns[b];
 		struct page *page = pfn_to_page(pfn);
@@ -147,6 +162,9 @@ static void __init run_fused(unsigned long n, const char *mode)
 }
 
 /* deferred init, split (the series): init a chunk, drain, then free it */
+/* the mode the last template of a run resolved to (auto) */
+static enum memmap_tmpl_mode resolved;
+
 static void __init run_split(unsigned long n, const char *mode)
 {
 	struct zone *zone = blocks_zone();
@@ -155,10 +173,12 @@ static void __init run_split(unsigned long n, const char *mode)
 	unsigned long b, e, i;
 
 	set_mode(mode);
-	if (!memmap_tmpl_prepare(&t, MEMMAP_TMPL_DEFERRED, pfns[0], zid, nid, NULL, 0)) {
+	if (!memmap_tmpl_prepare(&t, MEMMAP_TMPL_DEFERRED, pfns[0],
+				 n * MAX_ORDER_NR_PAGES, zid, nid, NULL, 0)) {
 		pr_err("split: no template in mode %s\n", mode);
 		return;
 	}
+	resolved = t.mode;
 	for (b = 0; b < n; b = e) {
 		/* a run of contiguous blocks within one chunk */
 		for (e = b + 1; e < n && pfns[e] == pfns[e - 1] + MAX_ORDER_NR_PAGES &&
@@ -195,7 +215,7 @@ static void __init run_early(unsigned long n, const char *mode)
 		__free_pages_core(pfn_to_page(pfns[b]), MAX_PAGE_ORDER, MEMINIT_EARLY);
 }
 
-/* The limits write the same bytes into the blocks' own pages (not memmap). */
+/* The limits write the same bytes into pages of their own (not memmap). */
 static void __init run_limit(unsigned long n, int m)
 {
 	const unsigned long per = (MAX_ORDER_NR_PAGES << PAGE_SHIFT);
@@ -205,7 +225,7 @@ static void __init run_limit(unsigned long n, int m)
 
 	for (b = 0; bytes; b++) {
 		unsigned long c = min(bytes, per), i;
-		u64 *d = page_address(pfn_to_page(pfns[b]));
+		u64 *d = page_address(pfn_to_page(limit_pfns[b]));
 
 		bytes -= c;
 		if (m == M_LIMIT_STOSB) {
@@ -241,13 +261,37 @@ static bool __init is_limit(int m)
 	return m >= M_LIMIT_MOVNTI;
 }
 
+/*
+ * Before a timed run, not timed: the blocks' struct pages flushed from the
+ * caches, as a boot memmap is (memblock does not write it), or zeroed, as
+ * the page allocator leaves a hotplugged block's vmemmap with init_on_alloc.
+ */
+static void __init prepare_memmap(unsigned long n, bool zeroed)
+{
+	unsigned long b, i;
+
+	for (b = 0; b < n; b++) {
+		char *p = (char *)pfn_to_page(pfns[b]);
+
+		if (zeroed) {
+			memset(p, 0, MAX_ORDER_NR_PAGES * sizeof(struct page));
+			continue;
+		}
+		for (i = 0; i < MAX_ORDER_NR_PAGES * sizeof(struct page); i += 64)
+			asm volatile("clflushopt %0" : "+m"(*(volatile char *)(p + i)));
+	}
+	asm volatile("sfence" ::: "memory");
+}
+
 /* Run method @m once over the first @n blocks; return ns. */
 static u64 __init run_once(int m, unsigned long n)
 {
 	u64 t0;
 
-	if (!is_limit(m))
+	if (!is_limit(m)) {
+		prepare_memmap(n, m >= M_ZEROED_OFF);
 		unmanage(n);
+	}
 	t0 = ktime_get_ns();
 	switch (m) {
 	case M_OFF:		run_fused(n, "off"); break;
@@ -255,9 +299,14 @@ static u64 __init run_once(int m, unsigned long n)
 	case M_COPY_NT:		run_fused(n, "nt"); break;
 	case M_SPLIT:		run_split(n, "cached"); break;
 	case M_SPLIT_NT:	run_split(n, "nt"); break;
-	case M_EARLY_OFF:	run_early(n, "off"); break;
-	case M_EARLY_CACHED:	run_early(n, "cached"); break;
-	case M_EARLY_NT:	run_early(n, "nt"); break;
+	case M_SPLIT_AUTO:	run_split(n, "auto"); break;
+	case M_EARLY_OFF:
+	case M_ZEROED_OFF:	run_early(n, "off"); break;
+	case M_EARLY_CACHED:
+	case M_ZEROED_CACHED:	run_early(n, "cached"); break;
+	case M_EARLY_NT:
+	case M_ZEROED_NT:	run_early(n, "nt"); break;
+	case M_EARLY_AUTO:	run_early(n, "auto"); break;
 	default:		run_limit(n, m); break;
 	}
 	t0 = ktime_get_ns() - t0;
@@ -267,9 +316,9 @@ static u64 __init run_once(int m, unsigned long n)
 	return t0;
 }
 
-/* One sample, as a MMT-SAMPLE line (scripts/results.py) */
+/* One sample, as a MMT-SAMPLE line (scripts/results.py): @ns for @done pages */
 static void __init report(const char *method, unsigned long mib,
-			  unsigned long pages, u64 ns)
+			  unsigned long pages, unsigned long done, u64 ns)
 {
 	const char *mode = strchr(method, ':') + 1;
 	int plen = mode - method - 1;
@@ -278,7 +327,7 @@ static void __init report(const char *method, unsigned long mib,
 	printk(KERN_INFO "MMT-SAMPLE {\"workload\": \"native-initfree\", \"where\": \"native-kernel\", \"params\": {\"path\": \"%.*s\", \"size_mib\": %lu, \"pages\": %lu, \"arch\": \"um\"%s%s%s}, \"mode\": \"%s\", \"metric\": \"ns_per_page\", \"unit\": \"ns\", \"value\": %llu.%03llu}\n",
 		plen, method, mib, pages, limit ? ", \"sequence\": \"" : "",
 		limit ? mode : "", limit ? "\"" : "", limit ? "limit" : mode,
-		ns / pages, (ns % pages) * 1000 / pages);
+		ns / done, (ns % done) * 1000 / done);
 }
 
 static bool __init method_wanted(int m)
@@ -300,7 +349,7 @@ static bool __init method_wanted(int m)
 
 static int __init memmap_bench_uml(void)
 {
-	unsigned long max_mib = 0, mib, n, have = 0;
+	unsigned long max_mib = 0, mib, n, nl = 0, have = 0;
 	char *s, *list, *tok;
 	int r, k, m;
 
@@ -316,6 +365,15 @@ static int __init memmap_bench_uml(void)
 		pr_err("bad sizes=%s\n", sizes);
 		goto out;
 	}
+	/* the limits' destination: as many bytes as the largest size, in 4 MiB blocks */
+	nl = DIV_ROUND_UP(n * MAX_ORDER_NR_PAGES * sizeof(struct page),
+			  MAX_ORDER_NR_PAGES << PAGE_SHIFT);
+	limit_pfns = vmalloc(array_size(nl, sizeof(*limit_pfns)));
+	if (!limit_pfns || take_blocks(nl) != nl) {
+		pr_err("no %lu blocks for the limits' destination\n", nl);
+		goto out;
+	}
+	memcpy(limit_pfns, pfns, nl * sizeof(*pfns));
 	have = take_blocks(n);
 	pr_info("MMT-NATIVE sizeof(struct page)=%zu blocks=%lu of %lu wanted, %lu MiB of struct pages, mode at boot %s\n",
 		sizeof(struct page), have, n,
@@ -330,12 +388,13 @@ static int __init memmap_bench_uml(void)
 
 	list = kstrdup(sizes, GFP_KERNEL);
 	for (s = list; (tok = strsep(&s, ","));) {
-		unsigned long nb, pages;
+		unsigned long nb, pages, reps, rep;
 
 		if (kstrtoul(tok, 10, &mib) || !mib)
 			continue;
 		nb = DIV_ROUND_UP(mib << 20, MAX_ORDER_NR_PAGES * sizeof(struct page));
 		pages = nb * MAX_ORDER_NR_PAGES;
+		reps = DIV_ROUND_UP(64, mib);
 		for (r = 0; r < rounds; r++) {
 			/* interleaved, each round starting one method later */
 			for (k = 0; k < NR_METHODS; k++) {
@@ -344,8 +403,10 @@ static int __init memmap_bench_uml(void)
 				m = (k + r) % NR_METHODS;
 				if (!method_wanted(m))
 					continue;
-				ns = run_once(m, nb);
-				report(method_names[m], mib, pages, ns);
+				/* small sizes: passes enough for 64 MiB a sample */
+				for (ns = 0, rep = 0; rep < reps; rep++)
+					ns += run_once(m, nb);
+				report(method_names[m], mib, pages, pages * reps, ns);
 			}
 			cond_resched();
 		}
@@ -358,6 +419,8 @@ out:
 
 		for (b = 0; b < have; b++)
 			__free_pages(pfn_to_page(pfns[b]), MAX_PAGE_ORDER);
+		for (b = 0; limit_pfns && b < nl; b++)
+			__free_pages(pfn_to_page(limit_pfns[b]), MAX_PAGE_ORDER);
 	}
 	pr_info("MMT-NATIVE-DONE\n");
 	kernel_power_off();

@@ -24,39 +24,59 @@ echo "for b in $blocks; do echo online_movable > $MEMDIR/memory\$b/state || exit
 t_check hotplug.warmup.online sh /tmp/online.sh
 t_check hotplug.warmup.offline set_state offline
 
-for mode in $(modes); do
-	set_mode "$mode"
-	base=$(memtotal)
-	for round in 1 2; do
+# Rounds of one online + offline per mode, modes interleaved, in one trace
+# session: each online's wall time (online_wall_ns: end to end, the free
+# pass included) and each block's memmap:memmap_init event.
+: > /tmp/hp.walls
+series_start -
+rounds=$(arg hotplug_rounds 2)
+round=1
+while [ $round -le "$rounds" ]; do
+	for mode in $(modes); do
 		tn="hotplug.$mode.round$round"
-		perf record -q -k CLOCK_MONOTONIC -e memmap:memmap_init -a -o /tmp/hp.data -- sh /tmp/online.sh \
-			> /tmp/hp.out 2>&1 || { t_fail "$tn.online" "$(tail -n 2 /tmp/hp.out | tr '\n' ' ')"; continue; }
+		base=$(memtotal)
+		series_op "$mode" online
+		wall hp sh /tmp/online.sh > /tmp/hp.out 2>&1 || { t_fail "$tn.online" "$(tail -n 2 /tmp/hp.out | tr '\n' ' ')"; continue; }
 		t_ok "$tn.online"
+		echo "$mode $(cat /tmp/hp.wall)" >> /tmp/hp.walls
 		grew=$(( $(memtotal) - base ))
 		[ "$grew" = $((nb * bs / 1024)) ] && t_ok "$tn.memtotal" ||
 			t_fail "$tn.memtotal" "MemTotal grew by $grew kB, expected $((nb * bs / 1024))"
-		perf script -i /tmp/hp.data 2>/dev/null | grep -o 'kind=hotplug.*' > /tmp/hp.ev
-		ev=$(wc -l < /tmp/hp.ev)
-		bad=$(grep -vc "nr_pages=$block_pages mode=$mode ns=" /tmp/hp.ev)
-		if [ "$ev" = "$nb" ] && [ "$bad" = 0 ]; then
-			t_ok "$tn.events"
-		else
-			t_fail "$tn.events" "$ev events for $nb blocks, $bad not nr_pages=$block_pages mode=$mode: $(head -n 2 /tmp/hp.ev | tr '\n' ' ')"
-		fi
-		sed -n 's/.*ns=\([0-9]*\).*/\1/p' /tmp/hp.ev | while read -r ns; do
-			sample hotplug-online "$params" "$mode" online_tp_ns ns "$ns"
-		done
 		t_check "$tn.offline" set_state offline
 		[ "$(memtotal)" = "$base" ] && t_ok "$tn.memtotal-after-offline" ||
 			t_fail "$tn.memtotal-after-offline" "MemTotal $(memtotal) kB, $base before online"
 	done
+	round=$((round + 1))
 done
+series_stop
+# per online: its mode asked, and each event's pages, mode used and ns
+awk '/MMT-OP / { for (i = 1; i <= NF; i++) if ($i == "MMT-OP") { m = $(i + 1); op++ } }
+	/memmap_init: kind=hotplug/ { p = u = d = ""
+		for (i = 1; i <= NF; i++) { if ($i ~ /^nr_pages=/) p = substr($i, 10)
+			if ($i ~ /^mode=/) u = substr($i, 6); if ($i ~ /^ns=/) d = substr($i, 4) }
+		print op, m, p, u, d }' $T/trace > /tmp/hp.ev
+for mode in $(modes); do
+	ev=$(awk -v m="$mode" '$2 == m' /tmp/hp.ev | wc -l)
+	bad=$(awk -v m="$mode" -v p="$block_pages" '$2 == m && $3 != p' /tmp/hp.ev | wc -l)
+	wrong=$(awk -v m="$mode" '$2 == m { print $4 }' /tmp/hp.ev | while read -r u; do mode_ok "$mode" "$u" || echo "$u"; done | wc -l)
+	if [ "$ev" = $((nb * rounds)) ] && [ "$bad" = 0 ] && [ "$wrong" = 0 ]; then
+		t_ok "hotplug.$mode.events"
+	else
+		t_fail "hotplug.$mode.events" "$ev events for $((nb * rounds)) block onlines, $bad not nr_pages=$block_pages, $wrong not mode $mode"
+	fi
+	awk -v m="$mode" '$2 == m { print $5 }' /tmp/hp.ev | while read -r ns; do
+		sample hotplug-online "$params" "$mode" online_tp_ns ns "$ns"
+	done
+done
+while read -r m ns; do
+	sample hotplug-online "$params" "$m" online_wall_ns ns "$ns"
+done < /tmp/hp.walls
 
 # The selftest onlines what is offline, offlines 10% of the removable blocks
 # and onlines them again (its error-injection part needs
 # CONFIG_MEMORY_NOTIFIER_ERROR_INJECT, not in the harness config: it says so
 # and exits with the result of the first part).
-set_mode "$(modes | awk '{ print $NF }')"
+set_mode "$(modes | awk '{ print $NF }')"	# auto, the default
 bash "${MEM_ON_OFF:-/usr/bin/mem-on-off-test.sh}" -r 10 > /tmp/moot.out 2>&1; rc=$?
 sed 's/^/  mem-on-off: /' /tmp/moot.out | tail -n 20
 [ $rc = 0 ] && t_ok hotplug.selftest.mem-on-off-test ||

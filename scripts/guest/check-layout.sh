@@ -2,7 +2,8 @@
 # the same kernel with different memmap_template= (scripts/compare-layout.py):
 # zones (present, managed, spanned, free), buddy and pagetype counts, free
 # pages, runs of the init-determined /proc/kpageflags bits, and the mode each
-# path reported (early: the kernel log; deferred: the boot trace).
+# path reported (memmap:memmap_init events kind=early and kind=deferred in the
+# boot trace).
 . "${MMT:-/mmt}"/lib.sh
 awk '/^Node/ { node = $2; sub(",", "", node); zone = $4 }
 	$1 == "pages" && $2 == "free" { print "MMT-ZONE", node, zone, "free", $3 }
@@ -12,6 +13,7 @@ sed 's/,//g; s/^/MMT-BUDDY /' /proc/buddyinfo | tr -s ' '
 grep -E '^Node' /proc/pagetypeinfo | sed 's/,//g; s/^/MMT-PTI /' | tr -s ' '
 grep -E '^nr_free_pages ' /proc/vmstat | sed 's/^/MMT-VMSTAT /'
 kpfruns || t_fail layout.kpageflags "kpfruns failed"
-dmesg | sed -n 's/.*memmap_init: \([0-9]*\) pages initialised early.*(memmap_template=\([a-z]*\)).*/MMT-EARLY \1 \2/p'
+grep -o 'memmap_init: kind=early.*' $T/trace 2>/dev/null |
+	sed -n 's/.* nr_pages=\([0-9]*\) mode=\([a-z]*\) .*/MMT-EARLY \1 \2/p'
 grep -o 'memmap_init: kind=deferred.*' $T/trace 2>/dev/null | sed 's/^memmap_init: /MMT-DEFERRED /'
 echo "MMT-LAYOUT-END"

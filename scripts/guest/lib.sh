@@ -48,11 +48,80 @@ perf_calls() {
 			print "tp", d, m }'
 }
 
-# The modes to compare in one boot: off, cached and nt through the series'
-# run-time knob, or just "base" on a kernel without it.
-MODE_KNOB=/sys/module/memmap_template/parameters/mode
-modes() { if [ -w $MODE_KNOB ]; then echo off cached nt; else echo base; fi; }
+# The modes to compare in one boot, in the order each round of a series runs
+# them: off, cached, nt and auto through the series' run-time switch for
+# measurements (debugfs), or just "base" on a kernel without it.
+MODE_KNOB=/sys/kernel/debug/memmap_template/mode
+modes() { if [ -w $MODE_KNOB ]; then echo off cached nt auto; else echo base; fi; }
 set_mode() { [ "$1" = base ] || echo "$1" > $MODE_KNOB; }
+# mode_ok ASKED USED: the kernel used the mode asked for (auto: cached or nt).
+mode_ok() {
+	[ "$1" = "$2" ] || [ "$1" = base ] ||
+		{ [ "$1" = auto ] && { [ "$2" = cached ] || [ "$2" = nt ]; }; }
+}
+
+# A series: operations of every mode interleaved (off, cached, nt, auto, off,
+# ...), recorded in one trace session: memmap:memmap_init and FUNC's kprobe
+# pair (FUNC "-": none), CLOCK_MONOTONIC. series_op MODE WHAT announces each operation with a
+# trace marker; series_events then prints, per traced event, the operation
+# it belongs to: "MODE WHAT tp NS USED" (the tracepoint's own ns, the mode the
+# kernel used) and "MODE WHAT kp NS" (the kprobe pair, matched per thread;
+# an exit stamped before its entry across vCPUs under TCG is "bad", never a
+# sample). Prints nothing for a kernel without the tracepoint but kp lines.
+series_start() {
+	echo 0 > $T/tracing_on
+	echo > $T/trace
+	echo > $T/kprobe_events
+	[ "$1" = - ] || kprobe_pair "$1"
+	echo mono > $T/trace_clock
+	echo 16384 > $T/buffer_size_kb
+	[ "$1" = - ] || echo 1 > $T/events/mmt/enable
+	[ ! -d $T/events/memmap/memmap_init ] || echo 1 > $T/events/memmap/memmap_init/enable
+	echo 1 > $T/tracing_on
+}
+series_op() { set_mode "$1"; echo "MMT-OP $1 $2" > $T/trace_marker; }
+series_stop() {
+	echo 0 > $T/tracing_on
+	[ ! -d $T/events/mmt ] || echo 0 > $T/events/mmt/enable
+	[ ! -d $T/events/memmap/memmap_init ] || echo 0 > $T/events/memmap/memmap_init/enable
+	echo > $T/kprobe_events
+}
+series_events() {
+	awk -v f="$1" '
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i; break }
+		  sub(":", "", t); split(t, a, "."); ns = a[1] * 1000000000 + a[2] * 1000 }
+		/MMT-OP / { for (i = 1; i <= NF; i++) if ($i == "MMT-OP") { m = $(i + 1); w = $(i + 2) } }
+		$0 ~ "mmt:" f "_in:|" f "_in:" { start[$1] = ns }
+		($0 ~ "mmt:" f "_out:|" f "_out:") && ($1 in start) {
+			d = ns - start[$1]; delete start[$1]
+			print m, w, (d < 0 ? "bad" : "kp"), d }
+		/memmap_init: kind=/ { u = ""; d = ""
+			for (i = 1; i <= NF; i++) { if ($i ~ /^mode=/) u = substr($i, 6); if ($i ~ /^ns=/) d = substr($i, 4) }
+			print m, w, "tp", d, u }' $T/trace
+}
+
+# series_samples WORKLOAD PARAMS FUNC < series_events output: every event a
+# sample, named by the operation (WHAT_tp_ns, WHAT_ns for the kprobe pair);
+# a tracepoint whose mode is not the one asked for is a failure.
+series_samples() {
+	while read -r m w kind ns used; do
+		case $kind in
+		bad) echo "MMT-NOTE $1 $m: kprobe pair out of order across vCPUs (${ns} ns), sample dropped" ;;
+		kp) sample "$1" "$2" "$m" "${w}_ns" ns "$ns" ;;
+		tp) mode_ok "$m" "$used" || t_fail "bench.$1.mode" "asked for $m, the kernel used $used"
+		    sample "$1" "$2" "$m" "${w}_tp_ns" ns "$ns" ;;
+		esac
+	done
+}
+
+# wall NAME CMD...: run CMD under nstime; its wall time in ns in /tmp/NAME.wall.
+wall() {
+	n=$1; shift
+	nstime "$@" 2>/tmp/"$n".nst; r=$?
+	sed -n 's/^nstime \([0-9]*\) .*/\1/p' /tmp/"$n".nst > /tmp/"$n".wall
+	grep -v '^nstime ' /tmp/"$n".nst >&2
+	return $r
+}
 
 # arg NAME DEFAULT: $MMT_NAME if set (bench-deferred/target.sh on a real
 # host), else the value of mmt.NAME= on the kernel command line.

@@ -1,36 +1,57 @@
 # shellcheck shell=sh
-# pmem_rebind MODE MAP ALIGN REBINDS MIB: reconfigure legacy pmem
-# namespace0.0 as MODE (fsdax|devdax) with MAP (dev|mem) and ALIGN, write a
-# MIB-MiB pattern, disable+enable the namespace REBINDS times, verify the
-# pattern, and put the namespace back to raw. Each bind's
-# memmap_init_zone_device() time (ns, perf + kprobes) goes to /tmp/pmem.ns,
-# first bind first. Returns non-zero, with the reason on stderr, on any failure.
-pmem_rebind() {
-	ns_mode=$1 map=$2 align=$3 n=$4 mib=$5
-	case $ns_mode in fsdax) dev=/dev/pmem0 ;; devdax) dev=/dev/dax0.0 ;; *) echo "mode $ns_mode?" >&2; return 2 ;; esac
+# Legacy pmem namespace0.0 as fsdax or devdax, for the check and the bench.
+#   pmem_create MODE MAP ALIGN   (re)create namespace0.0: its first bind
+#   $PMEM_REBIND                 disable + enable it: one rebind (sh -c)
+#   pmem_dev MODE                its block or dax device
+#   pmem_raw                     put it back to raw
+#   pmem_pages                   its size in pages (from the last create)
+pmem_create() {
 	ndctl create-namespace -f -e namespace0.0 -m raw >/dev/null 2>&1
-	cat > /tmp/rebind.sh <<EOS
-set -e
-ndctl create-namespace -f -e namespace0.0 -m $ns_mode --map=$map --align=$align >/tmp/ns.json
-pattern write $dev $mib 0x5eed$n
-i=0
-while [ \$i -lt $n ]; do
-	ndctl disable-namespace namespace0.0 >/dev/null
-	ndctl enable-namespace namespace0.0 >/dev/null
-	i=\$((i + 1))
-done
-pattern check $dev $mib 0x5eed$n
-EOS
-	perf_calls memmap_init_zone_device sh /tmp/rebind.sh > /tmp/pmem.ns || return 1
-	ndctl create-namespace -f -e namespace0.0 -m raw >/dev/null 2>&1 ||
-		{ echo "could not put namespace0.0 back to raw" >&2; return 1; }
-	# Count the binds by the series' tracepoint where the kernel has it
-	# (kprobe pairs can be lost to cross-vCPU timestamp order under TCG).
-	if grep -q '^tp' /tmp/pmem.ns; then kind=tp; else kind='\(kp\|bad\)'; fi
-	got=$(grep -c "^$kind" /tmp/pmem.ns)
-	[ "$got" -eq $((n + 1)) ] ||
-		{ echo "expected $((n + 1)) memmap_init_zone_device calls, perf saw $got" >&2; return 1; }
+	ndctl create-namespace -f -e namespace0.0 -m "$1" --map="$2" --align="$3" >/tmp/ns.json
 }
-
-# The pmem namespace size in pages (from the last create-namespace).
+PMEM_REBIND='ndctl disable-namespace namespace0.0 >/dev/null && ndctl enable-namespace namespace0.0 >/dev/null'
+pmem_dev() { case $1 in fsdax) echo /dev/pmem0 ;; devdax) echo /dev/dax0.0 ;; esac; }
+pmem_raw() { ndctl create-namespace -f -e namespace0.0 -m raw >/dev/null 2>&1; }
 pmem_pages() { sed -n 's/.*"size":\([0-9]*\).*/\1/p' /tmp/ns.json | head -n 1 | awk '{ print int($1 / 4096) }'; }
+
+# pmem_series MODE MAP ALIGN REBINDS MIB: a series on one configuration:
+# every mode's first bind (a create), a MIB-MiB pattern written, REBINDS
+# rounds of one rebind per mode, modes interleaved, the pattern checked
+# every 10 rounds and at the end. Each rebind's wall time (ndctl disable +
+# enable) goes to /tmp/pmem.wall as "MODE NS", the traced events to
+# /tmp/pmem.ev (series_events). Non-zero, with the reason on stderr, on any
+# failure: a bind, the data, or a bind count that is not one memmap init per
+# bind.
+pmem_series() {
+	ns_mode=$1 map=$2 align=$3 n=$4 mib=$5 dev=$(pmem_dev "$1") seed=0x5eed$4
+	: > /tmp/pmem.wall
+	series_start memmap_init_zone_device
+	for m in $(modes); do
+		series_op "$m" first_bind
+		pmem_create "$ns_mode" "$map" "$align" || { series_stop; echo "create-namespace in mode $m failed" >&2; return 1; }
+	done
+	pattern write "$dev" "$mib" "$seed" || { series_stop; return 1; }
+	i=1
+	while [ $i -le "$n" ]; do
+		[ $((i % 10)) = 1 ] && echo "MMT-PROGRESS pmem $ns_mode map=$map: rebind round $i/$n"
+		for m in $(modes); do
+			series_op "$m" rebind
+			wall rebind sh -c "$PMEM_REBIND" || { series_stop; echo "rebind $i in mode $m failed" >&2; return 1; }
+			echo "$m $(cat /tmp/rebind.wall)" >> /tmp/pmem.wall
+		done
+		if [ $((i % 10)) = 0 ] || [ $i = "$n" ]; then
+			pattern check "$dev" "$mib" "$seed" || { series_stop; echo "data lost after rebind round $i" >&2; return 1; }
+		fi
+		i=$((i + 1))
+	done
+	series_stop
+	series_events memmap_init_zone_device > /tmp/pmem.ev
+	pmem_raw || { echo "could not put namespace0.0 back to raw" >&2; return 1; }
+	# one memmap init per bind, counted by the tracepoint where the kernel
+	# has it (kprobe pairs can be lost to cross-vCPU order under TCG)
+	if grep -q ' tp ' /tmp/pmem.ev; then kind=tp; else kind='\(kp\|bad\)'; fi
+	nm=$(modes | wc -w)
+	got=$(grep -c " $kind " /tmp/pmem.ev)
+	[ "$got" -eq $(((n + 1) * nm)) ] ||
+		{ echo "expected $(((n + 1) * nm)) memmap_init_zone_device calls, traced $got" >&2; return 1; }
+}
