@@ -26,6 +26,11 @@ start=$(date +%s)
 "$TOP"/scripts/prepare.sh
 mkdir -p "$LOGS"
 "$TOP"/scripts/host-tests.sh > "$LOGS/host.log"
+# The series as a reviewer gets it: make mail's files pass checkpatch
+# --strict, apply with git am and are read by b4 (scripts/mail-check.sh);
+# and the KUnit suite run with kunit.py on UML as the rst says.
+"$TOP"/scripts/mail-check.sh > "$LOGS/mail-check.log" 2> "$LOGS/mail-check.err"
+"$TOP"/scripts/kunit-uml.sh
 
 # boot_test NAME TEST [KERNEL ARGS]: boot guest NAME (settings from the
 # environment) and write TEST's result, ok or the runner's failure, to
@@ -46,7 +51,7 @@ main_guest boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages
 # real free path.
 long=$(printf 'n%.0s' $(seq 1 40))
 param_guest boot_test check-param boot.param-clean memmap_template=bogus memmap_template= 	memmap_template=NT memmap_template=nt,x memmap_template="$long" 	kunit.enable=1 kunit.autorun=1 kunit.filter_glob=memmap_template
-logs=("$LOGS/host.log" "$LOGS/check-boot.log" "$LOGS/check.log" "$LOGS/check-param-boot.log" "$LOGS/check-param.log")
+logs=("$LOGS/host.log" "$LOGS/mail-check.log" "$LOGS/kunit-uml.log" "$LOGS/check-boot.log" "$LOGS/check.log" "$LOGS/check-param-boot.log" "$LOGS/check-param.log")
 
 # layout GROUP NODES [--all-early] [KERNEL ARGS]: eight boots with
 # memmap_template=off (the noise floor: free counts differ from boot to boot)

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tarfile
 import textwrap
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stats import fmt_ratio  # noqa: E402
 
 
 def wrap(text, width=72):
@@ -85,34 +87,39 @@ def results(rdir, readme):
                 best[g] = (p, v, n)
         return [best[g] for g in sorted(best, key=lambda x: (x is None, x))]
 
-    rows = []   # (label, n, off, cached, nt), times in ns
+    rows = []   # (label, n, off, nt, auto, off/nt text), times in ns
+    samples = {(r["workload"], json.dumps({k: v for k, v in r["params"].items() if k != "chunk_pages"},
+                                          sort_keys=True), r["metric"], r["mode"]): r["samples"]
+               for r in data["results"]}
 
-    def add(label, vals, n, metric):
+    def add(label, vals, n, metric, key=None):
         if (metric, "off") in vals and (metric, "nt") in vals:
+            so, sn = (samples.get(key + (metric, m)) for m in ("off", "nt")) if key else (None, None)
+            rt = fmt_ratio(so, sn) if so and sn else f"{vals[(metric, 'off')] / vals[(metric, 'nt')]:.2f}x"
             rows.append((label, n.get((metric, "off"), 0), vals[(metric, "off")],
-                         vals.get((metric, "cached")), vals[(metric, "nt")]))
+                         vals[(metric, "nt")], vals.get((metric, "auto")), rt))
 
-    nodes = lambda k: f"{k} node{'s' if k > 1 else ''}"
-    for p, v, n in largest(configs("deferred-init"), "mem_gib", "nodes"):
+    def keyed(workload):
+        return [(json.loads(p), v, ns[(w, p)], (w, p)) for (w, p), v in by.items() if w == workload]
+
+    nodes = lambda k: f"{k} node{'s' if k > 1 else ''}"  # noqa: E731
+    for p, v, n, k in keyed("deferred-init"):
         for node in range(p.get("nodes", 1)):
             add(f"deferred {gib(p['mem_gib'])} {nodes(p['nodes'])}, node {node}",
-                v, n, f"node{node}_tp_ns")
-    for p, v, n in largest(configs("early-init"), "mem_gib", "nodes"):
-        add(f"early init {gib(p['mem_gib'])} {nodes(p['nodes'])}", v, n, "early_ns")
-    for p, v, n in configs("hotplug-online"):
-        add(f"hotplug, online one {p.get('block_mib', '?')}M block", v, n, "online_tp_ns")
-    pm = collections.defaultdict(list)
-    for p, v, n in configs("pmem-bind"):
-        pm[(p.get("ns"), p.get("map"), p.get("align"))].append((p, v, n))
-    for k in sorted(pm, key=lambda k: (k[0] != "fsdax", k[1], k[2] or "")):
-        p, v, n = max(pm[k], key=lambda c: c[0].get("pages", 0))
-        add(f"pmem {k[0]}" + (f"/{k[2]}" if k[0] == "devdax" else "") +
-            f" map={k[1]} {p['pages'] * 4096 / 2**30:.1f}G rebind", v, n, "rebind_tp_ns")
-    for p, v, n in configs("hmm-register"):
-        add(f"test_hmm, {p.get('chunk_mib', '?')}M device-private", v, n, "memmap_init_tp_ns")
-    for p, v, n in largest(configs("gpu-register"), "gib"):
-        add(f"device-private {gib(p['gib'])}, memmap init", v, n, "memmap_init_tp_ns")
-        add(f"device-private {gib(p['gib'])}, memremap_pages", v, n, "register_ns")
+                v, n, f"node{node}_tp_ns", k)
+    for p, v, n, k in keyed("early-init"):
+        add(f"early init {gib(p['mem_gib'])} {nodes(p['nodes'])}", v, n, "early_ns", k)
+    for p, v, n, k in keyed("hotplug-online"):
+        add(f"hotplug, online a {p.get('block_mib', '?')}M block", v, n, "online_tp_ns", k)
+    for p, v, n, k in keyed("pmem-bind"):
+        add(f"pmem {p['ns']}" + (f"/{p['align']}" if p["ns"] == "devdax" else "") +
+            f" map={p['map']} {p['pages'] * 4096 / 2**30:.0f}G rebind", v, n, "rebind_tp_ns", k)
+    for p, v, n, k in keyed("hmm-register"):
+        add(f"test_hmm, {p.get('chunk_mib', '?')}M device-private", v, n, "memmap_init_tp_ns", k)
+    for p, v, n, k in sorted(keyed("gpu-register"), key=lambda c: (c[0]["gib"], c[0].get("threads", 1))):
+        t = p.get("threads", 1)
+        add(f"device-private {gib(p['gib'])}" + (f", {t} CPUs" if t > 1 else ""), v, n,
+            "memmap_init_tp_ns", k)
 
     def ms(x):
         if x is None:
@@ -123,43 +130,51 @@ def results(rdir, readme):
     def table(title, cols, body):
         w0 = max([len(title)] + [len(t[0]) for t in body])
         wn = [max([len(cols[i])] + [len(t[i + 1]) for t in body]) for i in range(len(cols))]
-        line = lambda c: "  " + c[0].ljust(w0) + "".join("  " + x.rjust(w) for x, w in zip(c[1:], wn))
+        line = lambda c: "  " + c[0].ljust(w0) + "".join("  " + x.rjust(w) for x, w in zip(c[1:], wn))  # noqa: E731
         return [line([title] + cols)] + [line(t) for t in body]
 
     info = readme_section(readme, name)
     out = [wrap(f"Measured in the run docs/results/{name}/ of the harness."
                 + (" Where: " + info["Where"].replace("`", "") if "Where" in info else ""))]
+    nat = []
+    for r in data["results"]:
+        p = r["params"]
+        if r.get("where") != "native-kernel" or r["mode"] != "off" or p.get("threads", 1) != 1:
+            continue
+        big = p.get("size_mib") == 4096
+        if r["workload"] == "native-fill" and big and p.get("state") == "cold" \
+                and p.get("path") in ("device", "device-compound", "early"):
+            label = f"{p['path']} fill, 4 GiB"
+        elif r["workload"] == "native-initfree" and big and p.get("path") == "deferred":
+            label = "deferred init + free, 4 GiB"
+        else:
+            continue
+        same = lambda m: next((x for x in data["results"] if x["workload"] == r["workload"]  # noqa: E731
+                               and x["params"] == p and x["mode"] == m), None)
+        lims = [x for x in data["results"] if x["workload"] == r["workload"] and x["mode"] == "limit"
+                and x["params"].get("size_mib") == 4096 and x["params"].get("state", "cold") == "cold"
+                and x["params"].get("threads", 1) == 1 and x.get("sequence") != "rep-stosb-zero"]
+        lim = min(lims, key=lambda x: x["median"]) if lims else None
+        nt, cached = same("nt"), same("cached")
+        nat.append([label, f"{r['median']:.2f}", f"{cached['median']:.2f}" if cached else "-",
+                    f"{nt['median']:.2f}" if nt else "-", f"{lim['median']:.2f}" if lim else "-",
+                    fmt_ratio(r["samples"], nt["samples"]) if nt else "-"])
+    if nat:
+        out += [""] + table("native, the kernel's code; ns/page", ["off", "cached", "nt", "limit", "off/nt"],
+                            sorted(nat))
+        out += ["", wrap("Native rows: the series' own functions run on this machine's "
+                         "memory (fills built for userspace with the kernel's flags; "
+                         "deferred init + free in UML with the buddy allocator), memmap "
+                         "not in the caches; limit = the fastest store sequence for the "
+                         "same bytes; ratios with bootstrap 95% intervals.")]
     if rows:
         out += [""] + table(f"{accel.upper() if accel in ('tcg', 'kvm') else accel} guest, median ms",
-                            ["n", "off", "cached", "nt", "off/nt"],
-                            [[r[0], str(r[1]), ms(r[2]), ms(r[3]), ms(r[4]), f"{r[2] / r[4]:.1f}x"]
-                             for r in rows])
-    nat = []
-    names = {"native-deferred": ("deferred init+free", {"fused-slow": 0, "fused-cached": 1, "split-nt": 2, "limit": 3}),
-             "native-fill": ("ZONE_DEVICE fill", {"slow": 0, "cached": 1, "nt": 2, "limit": 3})}
-    where = None
-    for wl, (label, cmap) in names.items():
-        cs = configs(wl)
-        if not cs:
-            continue
-        p, v, n = max(cs, key=lambda c: c[0].get("size_mib", 0))
-        where = p.get("where", "native")
-        cells = ["-"] * 4
-        for (metric, mode), med in v.items():
-            if metric == "ns_per_page" and mode in cmap:
-                cells[cmap[mode]] = f"{med:.2f}"
-        nat.append([f"{label} {gib(p.get('size_mib', 0) / 1024)}"] + cells)
-    if nat:
-        out += [""] + table(f"{where.replace('-', ' ')}, ns/page", ["old", "cached", "nt", "stream"], nat)
-        if configs("native-deferred"):
-            out += ["", wrap("Native rows, sizes in GiB of struct pages: old = the "
-                             "code before the series (deferred: init and free fused "
-                             "per MAX_PAGE_ORDER block); cached = template with "
-                             "ordinary stores (deferred: still fused); nt = the "
-                             "series (deferred: init pass with MOVNTI, one drain, "
-                             "free pass); stream = a bare MOVNTI stream of the same "
-                             "bytes, the streaming limit.")]
-    out += ["", wrap(f"Every metric with n, quartiles and range: docs/results/{name}/results.md.")]
+                            ["n", "off", "nt", "auto", "off/nt"],
+                            [[r[0], str(r[1]), ms(r[2]), ms(r[3]), ms(r[4]), r[5]] for r in rows])
+        if accel == "tcg":
+            out += ["", wrap("TCG runs every instruction but models no cache: these rows "
+                             "show path length, not what non-temporal stores do.")]
+    out += ["", wrap(f"Every metric with n, median and 95% interval: docs/results/{name}/results.md.")]
     print("\n".join(out))
 
 

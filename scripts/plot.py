@@ -170,7 +170,7 @@ plot for [i=0:{len(series) - 1}] '{outdir}/native-ratio.dat' index i using 1:2:3
                     v = [r for r in dt if r["mode"] == mode and r["params"] == {"mem_gib": sz, "nodes": nodes}]
                     if v:   # the slowest node: when the node's memory is ready
                         w = max(v, key=lambda r: r["median"])
-                        f.write(f'{sz} {w["median"] / 1e6} {w["p25"] / 1e6} {w["p75"] / 1e6}\n')
+                        f.write(f'{sz} {w["median"] / 1e6} {w["ci95"][0] / 1e6} {w["ci95"][1] / 1e6}\n')
                 f.write("\n\n")
         titles = " ".join(f"{m}-{n}node" for m, n in series)
         gp += f"""
@@ -180,7 +180,7 @@ set title "Deferred init, slowest node (memmap:memmap_init ns, median) -- QEMU T
 set style data linespoints
 unset logscale
 set xlabel "guest RAM (GiB)"
-set ylabel "ms (bars p25-p75)"
+set ylabel "ms (bars 95% CI of the median)"
 set yrange [0:*]
 set key top left
 plot for [i=0:{len(series) - 1}] '{outdir}/deferred-tcg.dat' index i using 1:2:3:4 with yerrorlines title word("{titles}", i+1)
@@ -190,17 +190,20 @@ plot for [i=0:{len(series) - 1}] '{outdir}/deferred-tcg.dat' index i using 1:2:3
     # 5. GPU-scale registration under TCG
     g = [r for r in res if r["workload"] == "gpu-register" and r["metric"] == "memmap_init_tp_ns"]
     if g:
+        # each mode on one CPU, and each on the node's CPUs ("MODE-parallel")
+        g = [dict(r, mode=r["mode"] + ("-parallel" if r["params"].get("parallel") else "")) for r in g
+             if r["params"].get("threads", 1) == 1 or r["params"].get("parallel")]
         gmodes = sorted({r["mode"] for r in g})
         write_series(os.path.join(outdir, "gpu-tcg.dat"), by_mode(g, gmodes, lambda r: r["params"]["gib"]),
-                     lambda r: (r["params"]["gib"], r["median"] / 1e6, r["p25"] / 1e6, r["p75"] / 1e6))
+                     lambda r: (r["params"]["gib"], r["median"] / 1e6, r["ci95"][0] / 1e6, r["ci95"][1] / 1e6))
         gp += f"""
 set terminal png size 900,550 noenhanced
 set output '{outdir}/gpu-tcg.png'
-set title "Device-private registration (memmap_init_zone_device, tracepoint ns) -- QEMU TCG"
+set title "Device-private registration (memmap_init_zone_device, tracepoint ns; bars 95% CI) -- QEMU TCG"
 set style data linespoints
 set logscale x 2
 set xlabel "device-private memory registered (GiB)"
-set ylabel "ms (median, bars p25-p75)"
+set ylabel "ms (median)"
 set yrange [0:*]
 set key top left
 plot for [i=0:{len(gmodes) - 1}] '{outdir}/gpu-tcg.dat' index i using 1:2:3:4 with yerrorlines title word("{' '.join(gmodes)}", i+1)

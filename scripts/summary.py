@@ -191,9 +191,11 @@ def tcg(R):
     row("test_hmm: 2 x 256 MiB device-private, each memmap init", "hmm-register", "memmap_init_tp_ns", fmt=".2f")
     row("... end to end: modprobe test_hmm", "hmm-register", "modprobe_ns")
     for gib in R.values("gpu-register", "gib"):
-        row(f"GPU-scale: {gib} GiB device-private, memmap_init_zone_device", "gpu-register",
-            "memmap_init_tp_ns", gib=gib)
-        row(f"... end to end: memremap_pages()", "gpu-register", "register_ns", gib=gib)
+        for t in R.values("gpu-register", "threads", gib=gib) or [None]:
+            p = dict(gib=gib) if t is None else dict(gib=gib, threads=t)
+            row(f"GPU-scale: {gib} GiB device-private, memmap_init_zone_device"
+                + ("" if t is None else f", {t} CPU(s)"), "gpu-register", "memmap_init_tp_ns", **p)
+            row(f"... end to end: memremap_pages()", "gpu-register", "register_ns", **p)
     for mib in R.values("hotplug-online", "block_mib"):
         row(f"hotplug: memmap init onlining a {mib} MiB block", "hotplug-online", "online_tp_ns",
             fmt=".2f", block_mib=mib)
@@ -202,11 +204,31 @@ def tcg(R):
     print()
 
 
+def parallel(R):
+    gibs = [g for g in R.values("gpu-register", "gib")
+            if len(R.values("gpu-register", "threads", gib=g)) > 1]
+    if not gibs:
+        return
+    print("### Device-private registration on several CPUs (memmap_init_zone_device, tracepoint ns)\n")
+    print("| GiB | CPUs | nt, 1 CPU | nt, parallel | auto, parallel | off, 1 CPU | serial nt / parallel nt | serial off / parallel nt | serial auto / parallel auto |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for gib in gibs:
+        ts = R.values("gpu-register", "threads", gib=gib)
+        one, many = ts[0], ts[-1]
+        g = lambda m, t: R.get("gpu-register", m, "memmap_init_tp_ns", gib=gib, threads=t)  # noqa: E731
+        print(f"| {gib} | {many} | {med(g('nt', one), 1e6, '.1f')} | {med(g('nt', many), 1e6, '.1f')} | "
+              f"{med(g('auto', many), 1e6, '.1f')} | {med(g('off', one), 1e6, '.1f')} | "
+              f"{ratio(g('nt', one), g('nt', many))} | {ratio(g('off', one), g('nt', many))} | "
+              f"{ratio(g('auto', one), g('auto', many))} |")
+    print()
+
+
 def main(path):
     R = Results(json.load(open(path))["results"])
     native_fill(R)
     native_initfree(R)
     tcg(R)
+    parallel(R)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # (bench-deferred/gpu_register, out of tree) registers mmt.gpu_gib= GiB
 # (comma-separated sizes) of MEMORY_DEVICE_PRIVATE memory as a GPU driver
 # registers its VRAM, mmt.gpu_loops= rounds of one registration per mode,
-# modes interleaved. Samples:
+# serially and on the node's CPUs (params threads, parallel), all
+# interleaved. Samples:
 # the module's register_ns (ktime around memremap_pages()), the
 # memmap:memmap_init tracepoint's ns and a kprobe pair on
 # memmap_init_zone_device under perf. For the largest size, perf's own view
@@ -12,33 +13,50 @@
 sizes=$(arg gpu_gib 1,4,16 | tr ',' ' ') loops=$(arg gpu_loops 5)
 ko=${GPU_KO:-/lib/modules/gpu_register.ko}
 [ -f $ko ] || { t_fail bench.gpu "no $ko in the initramfs"; exit 0; }
+# The kernel's CPU cap for large device ranges (debugfs; 0: the node's CPUs):
+# each round runs every mode serially (1) and in parallel (0).
+THREADS_KNOB=/sys/kernel/debug/memmap_init/device_threads
+if [ -w $THREADS_KNOB ]; then caps="1 0"; else caps=1; fi
+ncpu=$(grep -c ^processor /proc/cpuinfo)
 for gib in $sizes; do
-	params="{\"gib\":$gib,\"pages\":$((gib * 262144))}"
 	: > /tmp/gpu.ns
 	series_start memmap_init_zone_device
 	i=1
 	while [ $i -le "$loops" ]; do
-		echo "MMT-PROGRESS gpu: $gib GiB, round $i/$loops of one registration per mode"
-		for m in $(modes); do
-			series_op "$m" memmap_init
-			dmesg -c > /dev/null
-			if ! insmod $ko size_mib=$((gib * 1024)) loops=1; then
-				t_fail "bench.gpu.$gib.$m" "insmod gpu_register: $(dmesg | tail -n 2 | tr '\n' ' ')"
-				break 2
-			fi
-			rmmod gpu_register
-			dmesg | sed -n "s/.*gpu_register: size_mib=[0-9]* loop=[0-9]* register_ns=\([0-9]*\) unregister_ns=\([0-9]*\).*/$m \1 \2/p" >> /tmp/gpu.ns
+		echo "MMT-PROGRESS gpu: $gib GiB, round $i/$loops of one registration per mode and CPU cap"
+		for cap in $caps; do
+			[ ! -w $THREADS_KNOB ] || echo "$cap" > $THREADS_KNOB
+			for m in $(modes); do
+				series_op "$m" "cap$cap"
+				dmesg -c > /dev/null
+				if ! insmod $ko size_mib=$((gib * 1024)) loops=1; then
+					t_fail "bench.gpu.$gib.$m" "insmod gpu_register: $(dmesg | tail -n 2 | tr '\n' ' ')"
+					break 3
+				fi
+				rmmod gpu_register
+				dmesg | sed -n "s/.*gpu_register: size_mib=[0-9]* loop=[0-9]* register_ns=\([0-9]*\) unregister_ns=\([0-9]*\).*/$m $cap \1 \2/p" >> /tmp/gpu.ns
+			done
 		done
 		i=$((i + 1))
 	done
 	series_stop
-	series_events memmap_init_zone_device | series_samples gpu-register "$params"
-	[ "$(wc -l < /tmp/gpu.ns)" = $((loops * $(modes | wc -w))) ] ||
-		t_fail "bench.gpu.$gib" "$(wc -l < /tmp/gpu.ns) of $((loops * $(modes | wc -w))) registrations reported"
-	while read -r m reg unreg; do
-		sample gpu-register "$params" "$m" register_ns ns "$reg"
-		sample gpu-register "$params" "$m" unregister_ns ns "$unreg"
-	done < /tmp/gpu.ns
+	[ ! -w $THREADS_KNOB ] || echo 0 > $THREADS_KNOB
+	series_events memmap_init_zone_device > /tmp/gpu.ev
+	# threads: what the kernel's split gives this size on this guest
+	# (at least 1 GiB a CPU, at most the CPUs), or 1 with the cap at 1
+	for cap in $caps; do
+		t=1
+		[ "$cap" = 1 ] || t=$(( gib < ncpu ? gib : ncpu ))
+		[ "$t" -ge 1 ] || t=1
+		params="{\"gib\":$gib,\"pages\":$((gib * 262144)),\"threads\":$t,\"parallel\":$([ "$t" -gt 1 ] && echo true || echo false)}"
+		awk -v w="cap$cap" '$2 == w { $2 = "memmap_init"; print }' /tmp/gpu.ev | series_samples gpu-register "$params"
+		awk -v c="$cap" '$2 == c' /tmp/gpu.ns | while read -r m _ reg unreg; do
+			sample gpu-register "$params" "$m" register_ns ns "$reg"
+			sample gpu-register "$params" "$m" unregister_ns ns "$unreg"
+		done
+	done
+	[ "$(wc -l < /tmp/gpu.ns)" = $((loops * $(modes | wc -w) * $(echo $caps | wc -w))) ] ||
+		t_fail "bench.gpu.$gib" "$(wc -l < /tmp/gpu.ns) of $((loops * $(modes | wc -w) * $(echo $caps | wc -w))) registrations reported"
 done
 
 # perf's own figures for the largest size, per mode

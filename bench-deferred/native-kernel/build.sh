@@ -7,7 +7,8 @@
 # not in the kernel's top 2 GiB), -pg/-mfentry/-mrecord-mcount (ftrace call
 # sites), dependency and output options. Everything else stays, so the code
 # is what the kernel runs: -O2, -mno-sse (no vector registers in the kernel),
-# -ftrivial-auto-var-init as configured, and so on.
+# -ftrivial-auto-var-init as configured, and so on. distro.h then sets what
+# distributions ship where the guest config differs for its tests.
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 out=${1:-$BUILD/native-kernel}
@@ -44,7 +45,8 @@ for f in "${kflags[@]}"; do
 done
 say "native-kernel: compiling the tree's memmap init code for userspace ($(grep -c '^#line' "$out/mm_init_extract.c") mm_init.c + $(grep -c '^#line' "$out/page_alloc_extract.c") page_alloc.c functions, memmap_template.c)"
 # The kernel's include paths are relative to $OBJ.
-(cd "$OBJ" && gcc "${cflags[@]}" -I"$out" -Wno-missing-prototypes -Wno-missing-declarations \
+(cd "$OBJ" && gcc "${cflags[@]}" -include "$here/distro.h" -I"$out" \
+	-Wno-missing-prototypes -Wno-missing-declarations \
 	-DKBUILD_MODNAME='"memmap_template"' -DKBUILD_BASENAME='"memmap_template"' \
 	-c -o "$out/kfill.o" "$here/kfill.c")
 gcc -O2 -Wall -Wextra -c -o "$out/bench.o" "$here/bench.c"

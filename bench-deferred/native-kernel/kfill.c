@@ -38,13 +38,6 @@ static enum memmap_tmpl_mode memmap_early_mode;
 
 void *kb_host_alloc(size_t size);	/* bench.c: zeroed memory */
 
-/* The kernel's cacheinfo, as the CPU reports it (bench.c: sysconf()). */
-static struct cacheinfo kb_llc;
-
-struct cacheinfo *get_cpu_cacheinfo_llc(unsigned int cpu)
-{
-	return kb_llc.size ? &kb_llc : NULL;
-}
 
 static struct pglist_data *kb_pgdat;
 static struct vmem_altmap kb_altmap;
@@ -72,8 +65,8 @@ int kb_setup(void *buf, unsigned long start_pfn, unsigned long nr_pages,
 	if (start_pfn % PAGES_PER_SECTION ||
 	    (unsigned long)buf % (sizeof(struct page) * MAX_ORDER_NR_PAGES))
 		return -EINVAL;
-	kb_llc.size = llc_bytes;
-	kb_llc.type = CACHE_TYPE_UNIFIED;
+	/* what memmap_tmpl_llc_init() reads at late_initcall in the kernel */
+	memmap_tmpl_llc_size = llc_bytes;
 	vmemmap_base = (unsigned long)buf - start_pfn * sizeof(struct page);
 	if (pfn_to_page(start_pfn) != buf)
 		return -EFAULT;

@@ -80,11 +80,12 @@ series_start() {
 	echo 1 > $T/tracing_on
 }
 series_op() { set_mode "$1"; echo "MMT-OP $1 $2" > $T/trace_marker; }
+# Stops recording; the kprobes stay until the next series_start: removing a
+# dynamic event resets the trace buffer, before series_events could read it.
 series_stop() {
 	echo 0 > $T/tracing_on
 	[ ! -d $T/events/mmt ] || echo 0 > $T/events/mmt/enable
 	[ ! -d $T/events/memmap/memmap_init ] || echo 0 > $T/events/memmap/memmap_init/enable
-	echo > $T/kprobe_events
 }
 series_events() {
 	awk -v f="$1" '
@@ -116,11 +117,11 @@ series_samples() {
 
 # wall NAME CMD...: run CMD under nstime; its wall time in ns in /tmp/NAME.wall.
 wall() {
-	n=$1; shift
-	nstime "$@" 2>/tmp/"$n".nst; r=$?
-	sed -n 's/^nstime \([0-9]*\) .*/\1/p' /tmp/"$n".nst > /tmp/"$n".wall
-	grep -v '^nstime ' /tmp/"$n".nst >&2
-	return $r
+	_wn=$1; shift
+	nstime "$@" 2>/tmp/"$_wn".nst; _wr=$?
+	sed -n 's/^nstime \([0-9]*\) .*/\1/p' /tmp/"$_wn".nst > /tmp/"$_wn".wall
+	grep -v '^nstime ' /tmp/"$_wn".nst >&2
+	return $_wr
 }
 
 # arg NAME DEFAULT: $MMT_NAME if set (bench-deferred/target.sh on a real

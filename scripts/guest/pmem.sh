@@ -49,9 +49,9 @@ pmem_series() {
 	pmem_raw || { echo "could not put namespace0.0 back to raw" >&2; return 1; }
 	# one memmap init per bind, counted by the tracepoint where the kernel
 	# has it (kprobe pairs can be lost to cross-vCPU order under TCG)
-	if grep -q ' tp ' /tmp/pmem.ev; then kind=tp; else kind='\(kp\|bad\)'; fi
+	if grep -q ' tp ' /tmp/pmem.ev; then kind='tp'; else kind='kp|bad'; fi
 	nm=$(modes | wc -w)
-	got=$(grep -c " $kind " /tmp/pmem.ev)
+	got=$(grep -cE " ($kind) " /tmp/pmem.ev)
 	[ "$got" -eq $(((n + 1) * nm)) ] ||
 		{ echo "expected $(((n + 1) * nm)) memmap_init_zone_device calls, traced $got" >&2; return 1; }
 }
