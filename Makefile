@@ -2,7 +2,7 @@
 # `make check` is the test command; `make bench` the benchmark; a bare `make`
 # lists the targets and settings (make help). Each target's line in that
 # list is its '## ' comment; each setting's is a '#= ' line below.
-.PHONY: help all setup tree export kernel initramfs check bench mail mail-check clean
+.PHONY: help all setup tree export kernel initramfs check stress bench mail mail-check clean
 .DEFAULT_GOAL := help
 
 #= ACCEL       tcg [default] or kvm (needs a usable /dev/kvm): how QEMU runs guests
@@ -37,6 +37,8 @@ initramfs: kernel ## build/initramfs.cpio: tools, modules and guest scripts
 	scripts/initramfs.sh
 check: ## the test command: build, boot, KUnit + guest tests; ends 'N passed, N failed'
 	scripts/check.sh
+stress: ## stress and fault tests in one guest (~30 min): rebinds, hotplug under pressure, failures
+	scripts/stress.sh
 bench: ## the benchmark: build/bench/results.json and a table
 	bench-deferred/bench.sh
 mail: ## the series as numbered mails + cover letter in build/mail: [V=n] [RFC=1] (docs/mail.md)

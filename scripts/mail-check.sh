@@ -106,7 +106,9 @@ known_camel='^(__)?(Set|Clear|TestSet|TestClear)?Page[A-Z][A-Za-z]*$'
 for f in "${files[@]}"; do
 	name=mail.checkpatch.$(basename "$f" .patch | sed 's/^v[0-9]*-//; s/-.*//')
 	[ "$f" = "$cover" ] && name=mail.checkpatch.cover-letter
-	out=$(cd "$work/checkpatch" && perl "$TREE"/scripts/checkpatch.pl --strict --color=never "$f" 2>&1)
+	# /usr/bin first: checkpatch runs spdxcheck.py with python3, which needs
+	# Debian's python3-ply, not another python3 on PATH
+	out=$(cd "$work/checkpatch" && PATH=/usr/bin:$PATH perl "$TREE"/scripts/checkpatch.pl --strict --color=never "$f" 2>&1)
 	total=$(grep -m1 '^total:' <<<"$out")
 	if [ -z "$total" ]; then t "$name" 1 "checkpatch did not run: $(head -1 <<<"$out")"; continue; fi
 	camel=$(sed -n 's/^CHECK: Avoid CamelCase: <\(.*\)>$/\1/p' <<<"$out" | sort -u)

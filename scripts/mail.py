@@ -95,25 +95,27 @@ def results(rdir, readme):
     def add(label, vals, n, metric, key=None):
         if (metric, "off") in vals and (metric, "nt") in vals:
             so, sn = (samples.get(key + (metric, m)) for m in ("off", "nt")) if key else (None, None)
-            rt = fmt_ratio(so, sn) if so and sn else f"{vals[(metric, 'off')] / vals[(metric, 'nt')]:.2f}x"
+            rt = fmt_ratio(so, sn).replace(", ", ",") if so and sn else \
+                f"{vals[(metric, 'off')] / vals[(metric, 'nt')]:.2f}x"
             rows.append((label, n.get((metric, "off"), 0), vals[(metric, "off")],
                          vals[(metric, "nt")], vals.get((metric, "auto")), rt))
 
     def keyed(workload):
         return [(json.loads(p), v, ns[(w, p)], (w, p)) for (w, p), v in by.items() if w == workload]
 
-    nodes = lambda k: f"{k} node{'s' if k > 1 else ''}"  # noqa: E731
     for p, v, n, k in keyed("deferred-init"):
         for node in range(p.get("nodes", 1)):
-            add(f"deferred {gib(p['mem_gib'])} {nodes(p['nodes'])}, node {node}",
+            add(f"deferred {gib(p['mem_gib'])} {p['nodes']}n, node{node}",
                 v, n, f"node{node}_tp_ns", k)
     for p, v, n, k in keyed("early-init"):
-        add(f"early init {gib(p['mem_gib'])} {nodes(p['nodes'])}", v, n, "early_ns", k)
+        add(f"early {gib(p['mem_gib'])} {p['nodes']}n", v, n, "early_ns", k)
     for p, v, n, k in keyed("hotplug-online"):
         add(f"hotplug, online a {p.get('block_mib', '?')}M block", v, n, "online_tp_ns", k)
     for p, v, n, k in keyed("pmem-bind"):
+        t = p.get("threads", 1)
         add(f"pmem {p['ns']}" + (f"/{p['align']}" if p["ns"] == "devdax" else "") +
-            f" map={p['map']} {p['pages'] * 4096 / 2**30:.0f}G rebind", v, n, "rebind_tp_ns", k)
+            f" map={p['map']} {p['pages'] * 4096 / 2**30:.0f}G rebind" + (f", {t} CPUs" if t > 1 else ""),
+            v, n, "rebind_tp_ns", k)
     for p, v, n, k in keyed("hmm-register"):
         add(f"test_hmm, {p.get('chunk_mib', '?')}M device-private", v, n, "memmap_init_tp_ns", k)
     for p, v, n, k in sorted(keyed("gpu-register"), key=lambda c: (c[0]["gib"], c[0].get("threads", 1))):
@@ -158,9 +160,9 @@ def results(rdir, readme):
         nt, cached = same("nt"), same("cached")
         nat.append([label, f"{r['median']:.2f}", f"{cached['median']:.2f}" if cached else "-",
                     f"{nt['median']:.2f}" if nt else "-", f"{lim['median']:.2f}" if lim else "-",
-                    fmt_ratio(r["samples"], nt["samples"]) if nt else "-"])
+                    fmt_ratio(r["samples"], nt["samples"]).replace(", ", ",") if nt else "-"])
     if nat:
-        out += [""] + table("native, the kernel's code; ns/page", ["off", "cached", "nt", "limit", "off/nt"],
+        out += [""] + table("native; ns/page", ["off", "cached", "nt", "limit", "off/nt"],
                             sorted(nat))
         out += ["", wrap("Native rows: the series' own functions run on this machine's "
                          "memory (fills built for userspace with the kernel's flags; "
@@ -168,7 +170,7 @@ def results(rdir, readme):
                          "not in the caches; limit = the fastest store sequence for the "
                          "same bytes; ratios with bootstrap 95% intervals.")]
     if rows:
-        out += [""] + table(f"{accel.upper() if accel in ('tcg', 'kvm') else accel} guest, median ms",
+        out += [""] + table(f"{accel.upper() if accel in ('tcg', 'kvm') else accel}, median ms",
                             ["n", "off", "nt", "auto", "off/nt"],
                             [[r[0], str(r[1]), ms(r[2]), ms(r[3]), ms(r[4]), r[5]] for r in rows])
         if accel == "tcg":

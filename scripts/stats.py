@@ -35,9 +35,14 @@ def median_ci(samples):
     return [_pct(meds, 0.025), _pct(meds, 0.975)]
 
 
+def _div(x, y):
+    return x / y if y else float("inf")
+
+
 def ratio_ci(a, b):
-    """(median(a)/median(b), [low, high]) with a bootstrap 95% interval."""
-    r = statistics.median(a) / statistics.median(b)
+    """(median(a)/median(b), [low, high]) with a bootstrap 95% interval
+    (inf where a median of b is 0: a clock that did not tick)."""
+    r = _div(statistics.median(a), statistics.median(b))
     if len(a) < 2 or len(b) < 2:
         return r, [r, r]
     rng = _rng(a, b)
@@ -46,11 +51,11 @@ def ratio_ci(a, b):
         idx = range(len(a))
         for _ in range(BOOT):
             k = rng.choices(idx, k=len(a))
-            out.append(statistics.median([a[i] for i in k]) / statistics.median([b[i] for i in k]))
+            out.append(_div(statistics.median([a[i] for i in k]), statistics.median([b[i] for i in k])))
     else:
         for _ in range(BOOT):
-            out.append(statistics.median(rng.choices(a, k=len(a))) /
-                       statistics.median(rng.choices(b, k=len(b))))
+            out.append(_div(statistics.median(rng.choices(a, k=len(a))),
+                            statistics.median(rng.choices(b, k=len(b)))))
     return r, [_pct(out, 0.025), _pct(out, 0.975)]
 
 

@@ -3,7 +3,8 @@
 every ratio a ratio of medians with its bootstrap 95% interval (stats.py),
 and every table says where it ran.
 
-  summary.py RESULTS.json
+  summary.py RESULTS.json              every table
+  summary.py --headline RESULTS.json   the README's headline rows
 """
 import json
 import sys
@@ -76,8 +77,8 @@ def native_fill(R):
           "this CPU has for the same bytes, measured in the same run (its name in brackets); "
           "state: the memmap's cache state the path finds (cold: not in the caches; "
           "zeroed: just zeroed by the page allocator).\n")
-    print("| path | state | MiB | off | cached | nt | auto (took) | limit | off/nt | off/auto | nt/limit | auto vs best fixed |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| path | state | MiB | off | cached | nt | auto (took) | limit | off/nt | off/auto | nt/limit | nt GB/s | auto vs best fixed |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for path in paths:
         for state in R.values("native-fill", "state", path=path):
             for mib in R.values("native-fill", "size_mib", path=path, state=state, threads=1):
@@ -87,7 +88,7 @@ def native_fill(R):
                 took = f" ({a['params'].get('resolved', '?')})" if a else ""
                 print(f"| {path} | {state} | {mib} | {med(o)} | {med(c)} | {med(n)} | {med(a)}{took} | "
                       f"{med(lim)} [{lim['sequence'] if lim else '-'}] | {ratio(o, n)} | {ratio(o, a)} | "
-                      f"{ratio(n, lim)} | {auto_verdict(a, [o, c, n])} |")
+                      f"{ratio(n, lim)} | {64 / n['median'] if n else 0:.1f} | {auto_verdict(a, [o, c, n])} |")
     print()
     seqs = R.values("native-fill", "sequence")
     if seqs:
@@ -183,11 +184,15 @@ def tcg(R):
             row(f"end to end: boot to init, {mem} GiB, {nodes} node(s)", "boot", "boot_to_init_ns", **p)
     for ns, mp in sorted({(r["params"]["ns"], r["params"]["map"]) for r in R.res if r["workload"] == "pmem-bind"}):
         for pages in R.values("pmem-bind", "pages", ns=ns, map=mp):
-            p = dict(ns=ns, map=mp, pages=pages)
-            gib = pages * 4096 / 2**30
-            row(f"pmem {ns} map={mp} {gib:.0f} GiB, first bind", "pmem-bind", "first_bind_tp_ns", **p)
-            row(f"pmem {ns} map={mp} {gib:.0f} GiB, rebind", "pmem-bind", "rebind_tp_ns", **p)
-            row(f"... end to end: ndctl disable + enable", "pmem-bind", "rebind_wall_ns", **p)
+            for t in R.values("pmem-bind", "threads", ns=ns, map=mp, pages=pages) or [None]:
+                p = dict(ns=ns, map=mp, pages=pages)
+                cpus = ""
+                if t is not None:
+                    p["threads"] = t
+                    cpus = f", {t} CPU{'s' if t > 1 else ''}"
+                gib = pages * 4096 / 2**30
+                row(f"pmem {ns} map={mp} {gib:.0f} GiB{cpus}, rebind", "pmem-bind", "rebind_tp_ns", **p)
+                row(f"... end to end: ndctl disable + enable", "pmem-bind", "rebind_wall_ns", **p)
     row("test_hmm: 2 x 256 MiB device-private, each memmap init", "hmm-register", "memmap_init_tp_ns", fmt=".2f")
     row("... end to end: modprobe test_hmm", "hmm-register", "modprobe_ns")
     for gib in R.values("gpu-register", "gib"):
@@ -223,8 +228,49 @@ def parallel(R):
     print()
 
 
-def main(path):
+def headline(R):
+    """The few rows the README leads with, each with where it ran."""
+    def pick(w, metric, **p):
+        return {m: R.get(w, m, metric, **p) for m in ("off", "nt", "auto")}
+
+    rows = []
+    for path, state in (("device", "cold"), ("device", "zeroed"), ("early", "cold")):
+        for mib in (4096, 1) if state == "zeroed" else (4096,):
+            g = pick("native-fill", "ns_per_page", path=path, state=state, size_mib=mib, threads=1)
+            if g["off"]:
+                rows.append((f"{path} fill, {mib} MiB of struct pages, memmap {state}",
+                             "native-kernel", "ns/page", g, 1))
+    g = pick("native-initfree", "ns_per_page", path="deferred", size_mib=4096)
+    if g["off"]:
+        rows.append(("deferred init + free, 4 GiB of struct pages", "native-kernel (UML)", "ns/page", g, 1))
+    for mem in R.values("deferred-init", "mem_gib"):
+        for nodes in R.values("deferred-init", "nodes", mem_gib=mem):
+            for node in range(nodes):
+                g = pick("deferred-init", f"node{node}_tp_ns", mem_gib=mem, nodes=nodes)
+                if g["off"]:
+                    rows.append((f"deferred init, {mem} GiB {nodes} node(s), node {node}",
+                                 "tcg", "ms", g, 1e6))
+    for gib in R.values("gpu-register", "gib"):
+        ts = R.values("gpu-register", "threads", gib=gib)
+        if len(ts) > 1:
+            one = R.get("gpu-register", "off", "memmap_init_tp_ns", gib=gib, threads=ts[0])
+            par = {m: R.get("gpu-register", m, "memmap_init_tp_ns", gib=gib, threads=ts[-1])
+                   for m in ("nt", "auto")}
+            rows.append((f"device-private registration, {gib} GiB, {ts[-1]} CPUs (off: 1 CPU)",
+                         "tcg", "ms", {"off": one, **par}, 1e6))
+    print("| what | where | unit | off | nt | auto | off/nt | off/auto |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, where, unit, g, scale in rows:
+        fmt = ".2f" if scale == 1 else ".1f"
+        print(f"| {label} | {where} | {unit} | {med(g['off'], scale, fmt)} | {med(g['nt'], scale, fmt)} | "
+              f"{med(g['auto'], scale, fmt)} | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['auto'])} |")
+
+
+def main(path, head=False):
     R = Results(json.load(open(path))["results"])
+    if head:
+        headline(R)
+        return
     native_fill(R)
     native_initfree(R)
     tcg(R)
@@ -232,7 +278,10 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 3 and sys.argv[1] == "--headline":
+        main(sys.argv[2], head=True)
+    elif len(sys.argv) == 2:
+        main(sys.argv[1])
+    else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    main(sys.argv[1])

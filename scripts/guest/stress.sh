@@ -1,0 +1,125 @@
+# Stress and faults (issue 9), in one guest: rebinds, test_hmm cycles,
+# hotplug loops under memory pressure, onlining made to fail part-way, the
+# run-time switch written while binds and onlines run, and device-private
+# registrations (the parallel path) while a CPU goes offline and online.
+# After each part: MemFree (within 1%, caches dropped), slab and every
+# zone's managed count back where they started. Any splat fails the boot.
+. "${MMT:-/mmt}"/lib.sh
+. "${MMT:-/mmt}"/pmem.sh
+MEMDIR=/sys/devices/system/memory
+
+state() {	# managed pages per zone, slab kB, MemFree kB
+	sync; echo 3 > /proc/sys/vm/drop_caches
+	awk '/^Node/ { z = $2 $4 } $1 == "managed" { printf "%s=%s ", z, $2 }' /proc/zoneinfo
+	awk '/^Slab:/ { s = $2 } /^MemFree:/ { f = $2 } END { printf "slab=%d free=%d\n", s, f }' /proc/meminfo
+}
+# same_state NAME BEFORE: the state now is BEFORE's (managed exact; slab
+# within 2 MiB, MemFree within 1%: caches and per-cpu lists move a little)
+same_state() {
+	after=$(state)
+	if echo "$2 $after" | awk '{
+		n = NF / 2
+		for (i = 1; i <= n; i++) { split($i, b, "="); split($(i + n), a, "=")
+			if (b[1] != a[1]) exit 1
+			if (b[1] == "slab") { if (a[2] - b[2] > 2048 || b[2] - a[2] > 2048) exit 1 }
+			else if (b[1] == "free") { d = a[2] - b[2]; if (d < 0) d = -d; if (d > b[2] / 100) exit 1 }
+			else if (a[2] != b[2]) exit 1 }
+		}'; then
+		t_ok "stress.$1.state-restored"
+	else
+		t_fail "stress.$1.state-restored" "before: $2; after: $after"
+	fi
+}
+
+# 200 rebinds of fsdax and devdax (50 rounds x 4 modes), data checked every
+# 5 rounds (20 binds)
+modprobe dax_pmem
+before=$(state)
+for cfg in "fsdax dev 4K" "devdax dev 2M"; do
+	set -- $cfg
+	PMEM_CHECK_EVERY=5 t_check "stress.pmem.$1.200-rebinds" pmem_series "$1" "$2" "$3" 50 64
+done
+same_state pmem "$before"
+
+# 100 test_hmm load/unload cycles, the run-time switch cycling meanwhile
+before=$(state)
+( while :; do for m in off cached nt auto; do echo $m > $MODE_KNOB; done; done ) &
+knob=$!
+i=0 bad=0
+while [ $i -lt 100 ]; do
+	modprobe test_hmm && rmmod test_hmm || bad=$((bad + 1))
+	i=$((i + 1))
+done
+kill $knob; wait $knob 2>/dev/null
+[ $bad = 0 ] && t_ok stress.hmm.100-cycles-switch-racing || t_fail stress.hmm.100-cycles-switch-racing "$bad of 100 cycles failed"
+same_state hmm "$before"
+
+# memory hotplug: online/offline loops under memory pressure, the switch racing
+blocks=$(for m in $MEMDIR/memory*; do grep -q offline $m/state && echo ${m##*/memory}; done | tr '\n' ' ')
+if [ -z "$blocks" ]; then
+	t_fail stress.hotplug "no offline memory block: the pc-dimms did not arrive"
+else
+	set_state() { for b in $blocks; do echo "$1" > $MEMDIR/memory$b/state || return 1; done; }
+	before=$(state)
+	memhog 512 & hog=$!
+	( while :; do for m in off cached nt auto; do echo $m > $MODE_KNOB; done; done ) & knob=$!
+	i=0 bad=0
+	while [ $i -lt 20 ]; do
+		set_state online_movable && set_state offline || bad=$((bad + 1))
+		i=$((i + 1))
+	done
+	kill $hog $knob; wait $hog $knob 2>/dev/null
+	[ $bad = 0 ] && t_ok stress.hotplug.20-loops-under-pressure || t_fail stress.hotplug.20-loops-under-pressure "$bad of 20 loops failed"
+	same_state hotplug "$before"
+
+	# onlining made to fail part-way: the memory notifier refuses to online
+	if modprobe memory-notifier-error-inject 2>/dev/null; then
+		inj=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
+		before=$(state)
+		for m in off cached nt auto; do
+			echo $m > $MODE_KNOB
+			echo -12 > $inj
+			ok=0 n=0
+			for b in $blocks; do
+				n=$((n + 1))
+				# every other block fails: the others online
+				[ $((n % 2)) = 0 ] && echo 0 > $inj || echo -12 > $inj
+				echo online_movable > $MEMDIR/memory$b/state 2>/dev/null && ok=$((ok + 1))
+			done
+			echo 0 > $inj
+			[ $ok = $((n / 2)) ] && t_ok "stress.hotplug.fail-part-way.$m" ||
+				t_fail "stress.hotplug.fail-part-way.$m" "$ok of $n blocks onlined, expected $((n / 2))"
+			set_state offline 2>/dev/null
+			for b in $blocks; do
+				grep -q offline $MEMDIR/memory$b/state || t_fail "stress.hotplug.fail-part-way.$m" "block $b not offline again"
+			done
+		done
+		rmmod memory-notifier-error-inject
+		same_state hotplug-fail "$before"
+	else
+		t_fail stress.hotplug.fail-part-way "no memory-notifier-error-inject module"
+	fi
+fi
+
+# device-private registrations on the parallel path (4 GiB: two chunks)
+# while CPU 1 goes offline and online
+ko=${GPU_KO:-/lib/modules/gpu_register.ko}
+cpu1=/sys/devices/system/cpu/cpu1/online
+if [ -f $ko ] && [ -w $cpu1 ]; then
+	before=$(state)
+	( while :; do echo 0 > $cpu1; echo 1 > $cpu1; done ) & flip=$!
+	i=0 bad=0
+	while [ $i -lt 20 ]; do
+		echo "$(echo off cached nt auto | cut -d' ' -f$((i % 4 + 1)))" > $MODE_KNOB
+		insmod $ko size_mib=4096 loops=1 && rmmod gpu_register || bad=$((bad + 1))
+		i=$((i + 1))
+	done
+	kill $flip; wait $flip 2>/dev/null
+	echo 1 > $cpu1
+	[ $bad = 0 ] && t_ok stress.gpu.20-registrations-cpu-hotplug-racing ||
+		t_fail stress.gpu.20-registrations-cpu-hotplug-racing "$bad of 20 registrations failed"
+	same_state gpu "$before"
+else
+	t_fail stress.gpu "no $ko or no CPU 1 to take offline"
+fi
+echo auto > $MODE_KNOB

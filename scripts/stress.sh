@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# make stress: the stress and fault tests (scripts/guest/stress.sh) in one
+# guest with legacy pmem, two pc-dimms and two vCPUs; ends 'N passed, N
+# failed' like make check. Figures and the log: build/logs/stress*.log.
+. "$(dirname "$0")/lib.sh"
+. "$TOP"/scripts/preflight.sh
+
+stress_guest() {
+	MEM=16G NODES=1 CPUS=2 PMEM='8G!8G' SLOTS=2 DIMMS=2 RUN=stress TIMEOUT=${TIMEOUT:-5400} "$@"
+}
+stress_guest check_guest
+check_disk
+"$TOP"/scripts/prepare.sh
+mkdir -p "$LOGS"
+start=$(date +%s)
+if stress_guest "$TOP"/scripts/boot.sh stress kunit.enable=0; then
+	echo "MMT-TEST ok boot.stress" > "$LOGS/stress-boot.log"
+else
+	echo "MMT-TEST not ok boot.stress # see $LOGS/stress.log" > "$LOGS/stress-boot.log"
+fi
+say "make stress: $(( $(date +%s) - start )) s"
+exec python3 "$TOP"/scripts/results.py tests "$LOGS/stress-boot.log" "$LOGS/stress.log"
