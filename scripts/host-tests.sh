@@ -77,6 +77,11 @@ layout_tests() {
 	python3 "$TOP"/scripts/test-compare-layout.py
 }
 
+stats_tests() {
+	# The intervals every table prints (scripts/test-stats.py).
+	python3 "$TOP"/scripts/test-stats.py
+}
+
 # Fakes for running boot.sh, check.sh and bench.sh without QEMU or a build:
 # a qemu-system-x86_64 earlier in PATH (FAKE_QEMU=done: prints MMT-DONE
 # on the serial log; kill: kills itself with SIGKILL; sleep: never ends)
@@ -300,7 +305,7 @@ host_tests() {
 	[ -z "$bad" ]; t harness.kvm-unusable-refused $? "$bad"
 }
 
-groups=(tree base layout settings ram qemu make progress host)
+groups=(tree base layout stats settings ram qemu make progress host)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

@@ -22,6 +22,8 @@ def _pct(xs, q):
     i = (len(xs) - 1) * q
     lo = int(i)
     hi = min(lo + 1, len(xs) - 1)
+    if i == lo or xs[hi] == xs[lo]:
+        return xs[lo]       # no interpolation: inf - inf would be nan
     return xs[lo] + (xs[hi] - xs[lo]) * (i - lo)
 
 
