@@ -43,7 +43,9 @@ boot_test() {
 		echo "MMT-TEST not ok $test # $(grep -m1 FAILED "$LOGS/$name-boot.err")" > "$LOGS/$name-boot.log"
 	fi
 }
-main_guest boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages=1
+# hugepages=8 for hmm-tests' hugetlbfs cases. Its DEVICE_COHERENT cases skip:
+# test_hmm's coherent devices oops when they run out (docs/harness.md).
+main_guest boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages=1 hugepages=8
 # The boot parameter's error path needs a boot of its own: every bad value
 # on one command line (the parameter's handler runs once for each). The
 # KUnit suite runs here too, without check_pages: the born-free free pass

@@ -25,6 +25,8 @@ install -m 755 /bin/busybox "$root/bin/busybox"
 for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
+# the kselftests call /sbin/modprobe by its full path
+ln -s ../bin/busybox "$root/sbin/modprobe"
 for b in ndctl daxctl; do copy_bin "$(command -v $b)"; done
 # Debian's perf is a wrapper picking a binary for the running kernel's version; take the newest.
 perf=$(ls -v /usr/bin/perf_[0-9]* 2>/dev/null | tail -n 1 || true)
