@@ -2,7 +2,7 @@
 # `make check` is the test command; `make bench` the benchmark; a bare `make`
 # lists the targets and settings (make help). Each target's line in that
 # list is its '## ' comment; each setting's is a '#= ' line below.
-.PHONY: help all setup tree export kernel initramfs check stress bench mail mail-check clean
+.PHONY: help all setup tree export kernel initramfs check check-full stress bench mail mail-check clean
 .DEFAULT_GOAL := help
 
 #= ACCEL       tcg [default] or kvm (needs a usable /dev/kvm): how QEMU runs guests
@@ -17,6 +17,7 @@
 #= NODESET     bench: NUMA node counts [2] (full run: "1 2")
 #= BOOTS       bench: boots per mode and guest [10]; MODES [off cached nt auto]
 #= REBINDS     bench: pmem rebinds [30]; LOADS test_hmm loads [30]; more: bench-deferred/bench.sh
+#= CONFIGS     check-full: which configurations [all: distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref]
 #= MEM         one guest by hand, scripts/boot.sh NAME: MEM NODES CPUS PMEM ... (its header)
 
 help: ## this list (the default target)
@@ -37,6 +38,8 @@ initramfs: kernel ## build/initramfs.cpio: tools, modules and guest scripts
 	scripts/initramfs.sh
 check: ## the test command: build, boot, KUnit + guest tests; ends 'N passed, N failed'
 	scripts/check.sh
+check-full: ## the config matrix (distro, debug, KASAN, ...; CONFIGS= to pick, ~3 h): ends 'N passed, N failed'
+	scripts/check-full.sh
 stress: ## stress and fault tests in one guest (~30 min): rebinds, hotplug under pressure, failures
 	scripts/stress.sh
 bench: ## the benchmark: build/bench/results.json and a table
@@ -46,4 +49,4 @@ mail: ## the series as numbered mails + cover letter in build/mail: [V=n] [RFC=1
 mail-check: ## checkpatch, git am and b4 on build/mail
 	scripts/mail-check.sh build/mail
 clean: ## remove objects, initramfs, logs and bench results (build/linux stays)
-	rm -rf build/obj build/initramfs build/initramfs.cpio build/logs build/bench
+	rm -rf build/obj build/initramfs build/initramfs.cpio build/logs build/bench build/full

@@ -2,13 +2,19 @@
 """Compare the page state that memmap init leaves, across boots of one kernel
 with different memmap_template= modes (issue 4's whole-system test).
 
-  compare-layout.py GROUP [--all-early] MODE=LOG...   (at least two off boots)
+  compare-layout.py GROUP [--all-early] [--no-trace] [--forced-off] MODE=LOG...
+                                          (at least three off boots)
 
 Each LOG is the serial log of a boot that ran scripts/guest/check-layout.sh.
 Prints MMT-TEST lines (read by results.py):
   layout.GROUP.modes      every boot's early (and deferred) init reported the
                           mode its command line asked for; with --all-early,
-                          no deferred init ran (early_page_ext)
+                          no deferred init ran (early_page_ext); with
+                          --forced-off (KASAN, KMSAN), every path reported
+                          off whatever the command line asked
+  layout.GROUP.knob-mode  with --no-trace (a kernel without tracepoints,
+                          which reports no mode), instead: the mode the
+                          debugfs knob shows is the one asked for
   layout.GROUP.zones      per zone start_pfn, spanned, present and managed
                           pages identical in every boot
   layout.GROUP.kpageflags the runs of the init-determined /proc/kpageflags
@@ -27,7 +33,7 @@ import sys
 
 
 def parse(path):
-    d = {"zone": {}, "free": {}, "kpf": [], "early": [], "deferred": [], "end": False}
+    d = {"zone": {}, "free": {}, "kpf": [], "early": [], "deferred": [], "knob": None, "end": False}
     for line in open(path, errors="replace"):
         f = line.split()
         if not f:
@@ -65,6 +71,8 @@ def parse(path):
         elif tag == "MMT-DEFERRED":
             m = re.search(r"mode=(\S+)", line)
             d["deferred"].append(m.group(1) if m else "?")
+        elif tag == "MMT-KNOB":
+            d["knob"] = f[1]
         elif tag == "MMT-LAYOUT-END":
             d["end"] = True
     return d
@@ -79,9 +87,11 @@ def main(argv):
         sys.exit(__doc__)
     group, args = argv[1], argv[2:]
     all_early = "--all-early" in args
+    no_trace = "--no-trace" in args
+    forced_off = "--forced-off" in args
     boots = []
     for a in args:
-        if a == "--all-early":
+        if a in ("--all-early", "--no-trace", "--forced-off"):
             continue
         mode, path = a.split("=", 1)
         boots.append((mode, path, parse(path)))
@@ -90,20 +100,28 @@ def main(argv):
         sys.exit("need at least three off boots for the noise floor")
     p = "layout." + group
     missing = [path for _, path, d in boots if not d["end"]]
+    first = "knob-mode" if no_trace else "modes"
     if missing:
-        for t in ("modes", "zones", "kpageflags", "free", "nr-free-pages"):
+        for t in (first, "zones", "kpageflags", "free", "nr-free-pages"):
             test("%s.%s" % (p, t), False, "no layout from " + ", ".join(missing))
         return
 
     bad = []
     for mode, path, d in boots:
+        if no_trace:
+            if d["knob"] != mode or d["early"] or d["deferred"]:
+                bad.append("%s: knob %s, events %s %s" % (path.split("/")[-1], d["knob"],
+                                                          d["early"], d["deferred"]))
+            continue
+        if forced_off:
+            mode = "off"
         if d["early"] != [mode]:
             bad.append("%s: early %s" % (path.split("/")[-1], d["early"]))
         if all_early and d["deferred"]:
             bad.append("%s: deferred init ran %s" % (path.split("/")[-1], d["deferred"]))
         if not all_early and (not d["deferred"] or set(d["deferred"]) != {mode}):
             bad.append("%s: deferred %s" % (path.split("/")[-1], d["deferred"]))
-    test(p + ".modes", not bad, "; ".join(bad))
+    test(p + "." + first, not bad, "; ".join(bad))
 
     ref_mode, ref_path, ref = boots[0]
     bad = []

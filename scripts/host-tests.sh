@@ -173,6 +173,7 @@ settings_tests() {
 	refused bench-accel bench-deferred/bench.sh 'ACCEL=xen' ACCEL=xen
 	refused check-accel scripts/check.sh 'ACCEL=xen' ACCEL=xen
 	refused check-timeout scripts/check.sh 'TIMEOUT=soon' TIMEOUT=soon
+	refused check-full-configs scripts/check-full.sh "unknown configuration 'kasn'" CONFIGS='debug kasn'
 	[ -z "$bad" ]; t harness.bad-settings-refused-first $? "$bad"
 }
 

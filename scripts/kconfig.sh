@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The guest kernel's .config in build/obj: allnoconfig + Kconfig-notes/*.config
 # (harness.config first, then the others in name order, e.g. the series' own
-# options). Fails, naming them, if requested options did not stick.
+# options), then KCONFIG_EXTRA (a fragment file: make check-full's configs).
+# KCONFIG_BASE=FILE starts from that .config instead of allnoconfig, with its
+# modules turned off (mod2noconfig): a distribution's config. Fails, naming
+# them, if requested options did not stick.
 . "$(dirname "$0")/lib.sh"
 
 frags=("$TOP"/Kconfig-notes/harness.config)
@@ -21,12 +24,22 @@ for f in "${frags[@]}"; do
 	use+=("$f")
 done
 
+[ -z "${KCONFIG_EXTRA:-}" ] || use+=("$KCONFIG_EXTRA")
 mkdir -p "$OBJ"
 cat "${use[@]}" > "$OBJ/fragments.config"
 # Generated aside and installed only when it differs, so an unchanged config
 # does not make kbuild re-sync and rebuild.
-KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 \
-	KCONFIG_ALLCONFIG="$OBJ/fragments.config" allnoconfig >/dev/null
+if [ -n "${KCONFIG_BASE:-}" ]; then
+	[ -f "$KCONFIG_BASE" ] || die "KCONFIG_BASE=$KCONFIG_BASE: no such file"
+	cp "$KCONFIG_BASE" "$OBJ/.config.new"
+	KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 mod2noconfig >/dev/null
+	# a symbol set twice: kconfig takes the later line
+	cat "$OBJ/fragments.config" >> "$OBJ/.config.new"
+	KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 olddefconfig >/dev/null 2>"$OBJ/kconfig.log"
+else
+	KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 \
+		KCONFIG_ALLCONFIG="$OBJ/fragments.config" allnoconfig >/dev/null
+fi
 if cmp -s "$OBJ/.config.new" "$OBJ/.config"; then rm "$OBJ/.config.new"; else mv "$OBJ/.config.new" "$OBJ/.config"; fi
 # A merged fragment must be honoured as written: compare every line.
 bad=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$OBJ/fragments.config" |
@@ -44,4 +57,6 @@ if [ -n "$bad" ]; then
 $bad"
 	say "options this tree does not offer (KCONFIG_LENIENT=1): $(echo "$bad" | cut -d= -f1 | tr '\n' ' ')"
 fi
-say "config: allnoconfig + $(printf '%s ' "${use[@]##*/}")"
+start="allnoconfig"
+[ -z "${KCONFIG_BASE:-}" ] || start="$(basename "$KCONFIG_BASE") without modules"
+say "config: $start + $(printf '%s ' "${use[@]##*/}")"

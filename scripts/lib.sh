@@ -40,6 +40,47 @@ progress() {
 	return "$rc"
 }
 
+# check_deb DEB: DEB is listed in the SHA256SUMS beside it and matches it
+# (sha256sum -c alone checks only the files listed: an unlisted .deb passed).
+check_deb() {
+	local sums want got
+	sums=$(dirname "$1")/SHA256SUMS
+	say "checking $1 against SHA256SUMS"
+	[ -f "$sums" ] || die "no SHA256SUMS beside $1: cannot check it"
+	want=$(awk -v f="$(basename "$1")" '$2 == f || $2 == "*" f { print $1; exit }' "$sums")
+	[ -n "$want" ] || die "$sums does not list $(basename "$1")"
+	got=$(sha256sum < "$1" | cut -c1-64)
+	[ "$got" = "$want" ] || die "$1 does not match $sums (sha256 $got, listed $want)"
+}
+
+# The machine's Debian mirror, from one-line or deb822 sources.
+debian_mirror() {
+	{ grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+		awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }'
+	  grep -hsi '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }'
+	} | grep -v -- '-security' | head -n 1
+}
+
+# apt_download PKG VERSION ARCH: fetch PKG=VERSION's .deb from the machine's
+# Debian mirror (suite sid) through a private apt configuration under
+# build/apt, the system's untouched; print its path.
+apt_download() {
+	local pkg=$1 ver=$2 arch=$3 apt=$BUILD/apt mirror keyring opts
+	mirror=$(debian_mirror)
+	[ -n "$mirror" ] || return 1
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -r "$keyring" ] || return 1
+	mkdir -p "$apt"/lists/partial "$apt"/cache/archives/partial "$apt"/deb
+	echo "deb [signed-by=$keyring] $mirror sid main" > "$apt/sources.list"
+	opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
+	      -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0)
+	say "fetching $pkg=$ver with apt-get download (sid, private config)"
+	apt-get -q "${opts[@]}" update >&2 || return 1
+	(cd "$apt/deb" && apt-get -q "${opts[@]}" download "$pkg=$ver" >&2) || return 1
+	ls "$apt/deb/${pkg}_${ver}_$arch.deb"
+}
+
 # Patches listed in series, in order (comments and blank lines skipped).
 series_patches() {
 	[ -f "$TOP/series" ] || die "no series file at $TOP/series"

@@ -16,4 +16,7 @@ kpfruns || t_fail layout.kpageflags "kpfruns failed"
 grep -o 'memmap_init: kind=early.*' $T/trace 2>/dev/null |
 	sed -n 's/.* nr_pages=\([0-9]*\) mode=\([a-z]*\) .*/MMT-EARLY \1 \2/p'
 grep -o 'memmap_init: kind=deferred.*' $T/trace 2>/dev/null | sed 's/^memmap_init: /MMT-DEFERRED /'
+# the mode asked for, as the knob shows it: all a kernel without tracepoints
+# reports (compare-layout.py --no-trace)
+[ -r $MODE_KNOB ] && echo "MMT-KNOB $(cat $MODE_KNOB)"
 echo "MMT-LAYOUT-END"

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# make check-full: the config matrix. Each configuration builds its own
+# kernel (build/full/NAME: objects, initramfs, logs; the tree is the shared
+# build/linux), boots it with the KUnit suite (2 nodes, every freed page
+# checked) and runs the whole-system comparison: 8 boots with
+# memmap_template=off (the noise floor) against 4 with nt, compared by
+# scripts/compare-layout.py (or, for page_ref_set, the event count by
+# scripts/compare-count.py). Command-line configurations boot make check's
+# kernel (build/obj). Ends with 'N passed, N failed'.
+#
+#   CONFIGS="distro debug ..." make check-full     (default: all, in the order below)
+#
+# Wall time on the 2-core machine: docs/results/README.md (check-full).
+. "$(dirname "$0")/lib.sh"
+. "$TOP"/scripts/preflight.sh
+
+ALL="distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref"
+CONFIGS=${CONFIGS:-$ALL}
+for c in $CONFIGS; do
+	[[ " $ALL " == *" $c "* ]] || die "CONFIGS: unknown configuration '$c' (known: $ALL)"
+done
+
+# config NAME: sets what configuration NAME is.
+#   frag    Kconfig lines appended after the harness's fragments ('' : make
+#           check's kernel, build/obj)
+#   base    a .config to start from instead of allnoconfig
+#   args    kernel command line for every boot
+#   flags   compare-layout.py flags
+#   nodes   NUMA nodes QEMU gives the guest
+#   kind    layout | pageref | hotplug: the whole-system comparison
+#   absent  options without a prompt that must come out unset
+config() {
+	frag='' base='' args='' flags='' nodes=2 kind=layout absent=''
+	case $1 in
+	distro)	# Debian's own 7.2 config, modules off (mod2noconfig), the
+		# harness's options on top; what that changed: build/full/distro/diffconfig.txt
+		base=$BUILD/full/debian-config.amd64
+		# no debug info (the same code, far less build time and disk);
+		# Debian's signing certificates are not in the tree
+		frag='CONFIG_DEBUG_INFO_NONE=y
+CONFIG_SYSTEM_TRUSTED_KEYS=""
+CONFIG_SYSTEM_REVOCATION_KEYS=""' ;;
+	debug)	frag='CONFIG_DEBUG_VM=y
+CONFIG_DEBUG_VM_PGFLAGS=y
+CONFIG_PAGE_POISONING=y
+CONFIG_DEBUG_PAGEALLOC=y'
+		args='init_on_free=1 page_poison=1 debug_pagealloc=on page_owner=on' ;;
+	kasan)	# KASAN forces the slow path: every boot must report off
+		frag='CONFIG_KASAN=y
+CONFIG_KASAN_GENERIC=y
+CONFIG_KASAN_OUTLINE=y'
+		flags=--forced-off ;;
+	no-deferred) frag='# CONFIG_DEFERRED_STRUCT_PAGE_INIT is not set'; flags=--all-early ;;
+	no-tracepoints) # no tracers, no kprobes: nothing selects TRACEPOINTS
+		frag='# CONFIG_FTRACE is not set
+# CONFIG_KPROBES is not set
+# CONFIG_KPROBE_EVENTS is not set
+# CONFIG_PERF_EVENTS is not set'
+		flags=--no-trace absent=CONFIG_TRACEPOINTS ;;
+	no-hotplug) # what depends on it goes with it
+		frag='# CONFIG_MEMORY_HOTPLUG is not set'
+		absent='CONFIG_ZONE_DEVICE CONFIG_DEVICE_PRIVATE CONFIG_TEST_HMM' ;;
+	numa-fake) args='numa=fake=4'; nodes=1 ;;
+	memmap-on-memory) args='memory_hotplug.memmap_on_memory=1'; kind=hotplug ;;
+	page-ref) args='trace_event=page_ref:page_ref_set traceoff_after_boot'; kind=pageref ;;
+	esac
+}
+
+start=$(date +%s)
+check_disk
+"$TOP"/scripts/prepare.sh	# make check's kernel, and the tree every config builds from
+mkdir -p "$BUILD/full"
+OUT=$BUILD/full/logs
+mkdir -p "$OUT"
+logs=()
+
+# Debian's config, from the .deb beside the base source (checked against
+# its SHA256SUMS).
+if [[ " $CONFIGS " == *" distro "* ]] && [ ! -f "$BUILD/full/debian-config.amd64" ]; then
+	deb=$SHARED/base/linux-config-7.2_${BASE_DEB_VERSION}_amd64.deb
+	if [ -f "$deb" ]; then
+		check_deb "$deb"
+	else	# apt checks what it fetches against the archive's signed lists
+		deb=$(apt_download linux-config-7.2 "$BASE_DEB_VERSION" amd64) ||
+			die "no $deb and apt-get could not fetch linux-config-7.2=$BASE_DEB_VERSION"
+	fi
+	rm -rf "$BUILD/full/config-deb" && dpkg-deb -x "$deb" "$BUILD/full/config-deb"
+	xz -dc "$BUILD/full/config-deb/usr/src/linux-config-7.2/config.amd64_none_amd64.xz" > "$BUILD/full/debian-config.amd64"
+fi
+
+# result NAME TEST OK [WHY]: one MMT-TEST line into NAME's result log.
+result() {
+	if [ "$3" = 0 ]; then echo "MMT-TEST ok $2"; else echo "MMT-TEST not ok $2 # ${4:-failed}"; fi >> "$OUT/$1.log"
+}
+
+# run_config NAME, in a subshell: BUILD, OBJ and LOGS are the config's.
+run_config() (
+	local name=$1 run mode cmp=() rc trace=() a bad
+	config "$name"
+	: > "$OUT/$name.log"
+	if [ -n "$frag" ]; then
+		export BUILD=$TOP/build/full/$name TREE=$TREE
+		export OBJ=$BUILD/obj LOGS=$BUILD/logs KCONFIG_LENIENT=1
+		mkdir -p "$BUILD" "$LOGS"
+		printf '%s\n' "$frag" > "$BUILD/extra.config"
+		say "check-full $name: building (build/full/$name/build.log)"
+		rc=0
+		KCONFIG_EXTRA=$BUILD/extra.config KCONFIG_BASE=$base \
+			bash -c '"$1"/scripts/build.sh && "$1"/scripts/initramfs.sh' _ "$TOP" > "$BUILD/build.log" 2>&1 || rc=$?
+		# the lines of the config's own fragment must stick, lenient or not
+		bad=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$BUILD/extra.config" |
+			grep -vxFf "$OBJ/.config" 2>/dev/null || true)
+		for a in $absent; do
+			! grep -q "^$a=" "$OBJ/.config" || bad+=" $a=y"
+		done
+		[ -z "$bad" ] || { rc=1; echo "did not stick: $bad" >> "$BUILD/build.log"; }
+		result "$name" "full.$name.build" "$rc" "$(grep -m1 -E 'error|did not stick' "$BUILD/build.log" | tr -s ' ')"
+		if [ -n "$base" ] && [ -f "$OBJ/.config" ]; then
+			"$TREE"/scripts/diffconfig "$base" "$OBJ/.config" > "$BUILD/diffconfig.txt" 2>/dev/null || true
+		fi
+		if [ "$rc" != 0 ]; then tail -n 20 "$BUILD/build.log" >&2; exit 0; fi
+	fi
+	mkdir -p "$LOGS"
+	# boot NAME [ARGS]: guest full-CONFIG-NAME, its log $LOGS/full-CONFIG-NAME.log
+	# shellcheck disable=SC2086 # args and flags are word lists
+	boot() {
+		local g=full-$name-$1; shift
+		"$TOP"/scripts/boot.sh "$g" "$@" $args 2> >(tee "$LOGS/$g.err" >&2)
+	}
+	why() { grep -m1 FAILED "$LOGS/full-$name-$1.err" 2>/dev/null | tr -s ' ' || true; }
+
+	say "check-full $name: KUnit boot"
+	rc=0
+	MEM=4G NODES=$nodes CPUS=2 RUN='' TIMEOUT=1800 boot kunit kunit.enable=1 kunit.autorun=1 \
+		kunit.filter_glob=memmap_template check_pages=1 || rc=$?
+	result "$name" "full.$name.kunit-boot" "$rc" "$(why kunit)"
+	cp "$LOGS/full-$name-kunit.log" "$OUT/$name-kunit.log" 2>/dev/null || true
+
+	case $kind in
+	hotplug)
+		say "check-full $name: memory hotplug in every mode"
+		rc=0
+		MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 boot hotplug kunit.enable=0 || rc=$?
+		result "$name" "full.$name.hotplug-boot" "$rc" "$(why hotplug)"
+		cp "$LOGS/full-$name-hotplug.log" "$OUT/$name-hotplug.log" 2>/dev/null || true ;;
+	layout|pageref)
+		[ "$flags" = --no-trace ] || trace=(trace_event=memmap:memmap_init trace_clock=global)
+		for run in off-1 off-2 off-3 off-4 off-5 off-6 off-7 off-8 nt-1 nt-2 nt-3 nt-4; do
+			mode=${run%-*}
+			say "check-full $name: whole-system comparison, boot $run"
+			rc=0
+			if [ $kind = layout ]; then
+				MEM=4G NODES=$nodes CPUS=2 RUN=check-layout TIMEOUT=900 boot "layout-$run" \
+					kunit.enable=0 nokaslr memmap_template="$mode" "${trace[@]}" || rc=$?
+			else
+				MEM=4G NODES=$nodes CPUS=2 RUN=check-pageref TIMEOUT=900 boot "layout-$run" \
+					kunit.enable=0 nokaslr memmap_template="$mode" || rc=$?
+			fi
+			result "$name" "full.$name.boot-$run" "$rc" "$(why "layout-$run")"
+			cmp+=("$mode=$LOGS/full-$name-layout-$run.log")
+		done
+		if [ $kind = layout ]; then
+			# shellcheck disable=SC2086
+			python3 "$TOP"/scripts/compare-layout.py "full.$name" $flags "${cmp[@]}" >> "$OUT/$name.log"
+		else
+			python3 "$TOP"/scripts/compare-count.py "full.$name" "${cmp[@]}" >> "$OUT/$name.log"
+		fi
+		# the guests' own MMT-TEST lines count too
+		cat "$LOGS/full-$name"-layout-*.log | grep '^MMT-TEST' >> "$OUT/$name.log" || true ;;
+	esac
+)
+
+for c in $CONFIGS; do
+	t=$(date +%s)
+	run_config "$c"
+	logs+=("$OUT/$c.log")
+	[ -f "$OUT/$c-kunit.log" ] && logs+=("$OUT/$c-kunit.log")
+	[ -f "$OUT/$c-hotplug.log" ] && logs+=("$OUT/$c-hotplug.log")
+	say "check-full $c: $(( $(date +%s) - t )) s, $(grep -c '^MMT-TEST ok' "$OUT/$c.log") ok, $(grep -c '^MMT-TEST not ok' "$OUT/$c.log") not ok so far"
+done
+say "make check-full: $(( $(date +%s) - start )) s"
+exec python3 "$TOP"/scripts/results.py tests "${logs[@]}"
