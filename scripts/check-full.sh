@@ -6,7 +6,12 @@
 # memmap_template=off (the noise floor) against 4 with nt, compared by
 # scripts/compare-layout.py (or, for page_ref_set, the event count by
 # scripts/compare-count.py). Command-line configurations boot make check's
-# kernel (build/obj). Ends with 'N passed, N failed'.
+# kernel (build/obj). Three groups build without booting: sparse (C=2 and
+# W=1 on the x86-64 objects the series touches, scripts/sparse-check.sh),
+# cross (the series on arm64, riscv64, ppc64le and i386 with Debian's cross
+# compilers, scripts/cross-build.sh: CROSS_STEPS [w1], "w1 vmlinux" for
+# whole kernels, over an hour each here) and bisect (every commit builds
+# with W=1, scripts/bisect-check.sh). Ends with 'N passed, N failed'.
 #
 #   CONFIGS="distro debug ..." make check-full     (default: all, in the order below)
 #
@@ -14,7 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP"/scripts/preflight.sh
 
-ALL="distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref"
+ALL="sparse cross distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect"
 CONFIGS=${CONFIGS:-$ALL}
 for c in $CONFIGS; do
 	[[ " $ALL " == *" $c "* ]] || die "CONFIGS: unknown configuration '$c' (known: $ALL)"
@@ -68,6 +73,11 @@ CONFIG_KASAN_OUTLINE=y'
 
 start=$(date +%s)
 check_disk
+# the packages the groups need beyond make check's
+extra=()
+[[ " $CONFIGS " != *" sparse "* ]] || extra+=(sparse)
+[[ " $CONFIGS " != *" cross "* ]] || extra+=(gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu gcc-powerpc64le-linux-gnu gcc-i686-linux-gnu)
+"$TOP"/scripts/setup.sh "${extra[@]}"
 "$TOP"/scripts/prepare.sh	# make check's kernel, and the tree every config builds from
 mkdir -p "$BUILD/full"
 OUT=$BUILD/full/logs
@@ -172,7 +182,16 @@ run_config() (
 
 for c in $CONFIGS; do
 	t=$(date +%s)
-	run_config "$c"
+	say "check-full $c"
+	case $c in
+	sparse) "$TOP"/scripts/sparse-check.sh > "$OUT/$c.log" || true ;;
+	cross) STEPS=${CROSS_STEPS:-w1} CROSS=$BUILD/full/cross "$TOP"/scripts/cross-build.sh "$TREE" > "$OUT/$c.log" || true ;;
+	bisect) "$TOP"/scripts/bisect-check.sh > "$OUT/$c.log" || true ;;
+	*) run_config "$c" ;;
+	esac
+	# a group that died before its first result fails, not vanishes
+	grep -q '^MMT-TEST' "$OUT/$c.log" 2>/dev/null ||
+		echo "MMT-TEST not ok full.$c.ran # no result: see the messages above" >> "$OUT/$c.log"
 	logs+=("$OUT/$c.log")
 	[ -f "$OUT/$c-kunit.log" ] && logs+=("$OUT/$c-kunit.log")
 	[ -f "$OUT/$c-hotplug.log" ] && logs+=("$OUT/$c-hotplug.log")

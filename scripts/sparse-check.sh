@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# sparse (C=2) and W=1 on the x86-64 objects the series touches, in make
+# check's object directory: a warning on a line the series adds or changes
+# (git diff base..HEAD of build/linux) fails; warnings the base already has
+# on lines the series leaves alone are counted, not failed. Prints
+# MMT-TEST sparse.x86_64.series-lines; log in build/obj/sparse.log.
+. "$(dirname "$0")/lib.sh"
+
+SPARSE_OBJS=(mm/memmap_template.o mm/mm_init.o mm/page_alloc.o mm/tests/memmap_template_kunit.o lib/string.o)
+command -v sparse >/dev/null || die "no sparse: apt-get install sparse"
+[ -f "$OBJ/.config" ] || die "no $OBJ/.config: run 'make kernel' first"
+log=$OBJ/sparse.log
+# C=2 checks every object named, built or not
+make -C "$TREE" O="$OBJ" ARCH=x86_64 C=2 W=1 -j"$JOBS" "${SPARSE_OBJS[@]}" > "$log" 2>&1 ||
+	{ echo "MMT-TEST not ok sparse.x86_64.series-lines # the build failed: $(grep -m1 error: "$log")"; exit 0; }
+git -C "$TREE" diff -U0 base HEAD | python3 -c '
+import re, sys
+added = {}                      # file -> set of line numbers in HEAD
+f = None
+for l in sys.stdin:
+    if l.startswith("+++ "):
+        f = l[6:].strip() if l.startswith("+++ b/") else None
+    m = re.match(r"@@ -\S+ \+(\d+)(?:,(\d+))? @@", l)
+    if m and f:
+        a, n = int(m.group(1)), int(m.group(2) or 1)
+        added.setdefault(f, set()).update(range(a, a + n))
+ours, other = [], 0
+for l in open(sys.argv[1], errors="replace"):
+    m = re.match(r"(?:.*/)?((?:mm|lib|include|arch)/\S+?):(\d+):(?:\d+:)? (?:warning|error):", l)
+    if not m:
+        continue
+    if int(m.group(2)) in added.get(m.group(1), ()):
+        ours.append(l.strip())
+    else:
+        other += 1
+ok = not ours
+print("MMT-TEST %s sparse.x86_64.series-lines%s" % ("ok" if ok else "not ok",
+      " # sparse and W=1: none on the series lines, %d elsewhere in these files" % other if ok
+      else " # %d on the series lines: %s" % (len(ours), "; ".join(ours[:3]))))
+' "$log"
