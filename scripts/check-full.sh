@@ -41,10 +41,11 @@ config() {
 		# harness's options on top; what that changed: build/full/distro/diffconfig.txt
 		base=$BUILD/full/debian-config.amd64
 		# no debug info (the same code, far less build time and disk);
-		# Debian's signing certificates are not in the tree
+		# Debian's signing certificates are not in the tree; no Rust (a host
+		# with a full Rust toolchain would build it)
 		frag='CONFIG_DEBUG_INFO_NONE=y
 CONFIG_SYSTEM_TRUSTED_KEYS=""
-CONFIG_SYSTEM_REVOCATION_KEYS=""' ;;
+# CONFIG_RUST is not set' ;;
 	debug)	frag='CONFIG_DEBUG_VM=y
 CONFIG_DEBUG_VM_PGFLAGS=y
 CONFIG_PAGE_POISONING=y
@@ -57,10 +58,9 @@ CONFIG_KASAN_OUTLINE=y'
 		flags=--forced-off ;;
 	no-deferred) frag='# CONFIG_DEFERRED_STRUCT_PAGE_INIT is not set'; flags=--all-early ;;
 	no-tracepoints) # no tracers, no kprobes: nothing selects TRACEPOINTS
+		# (x86 always selects PERF_EVENTS, which does not need them)
 		frag='# CONFIG_FTRACE is not set
-# CONFIG_KPROBES is not set
-# CONFIG_KPROBE_EVENTS is not set
-# CONFIG_PERF_EVENTS is not set'
+# CONFIG_KPROBES is not set'
 		flags=--no-trace absent=CONFIG_TRACEPOINTS ;;
 	no-hotplug) # what depends on it goes with it
 		frag='# CONFIG_MEMORY_HOTPLUG is not set'
@@ -71,8 +71,16 @@ CONFIG_KASAN_OUTLINE=y'
 	esac
 }
 
+# The guests, checked before the first build (which can take an hour).
+MEM=4G NODES=2 CPUS=2 check_guest; MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 check_guest
 start=$(date +%s)
 check_disk
+# Each kernel configuration's objects (0.3 GiB for the lean ones, about
+# 1.5 GiB for Debian's without debug info), the cross objects and logs.
+FULL_DISK_GIB=12
+avail=$(df -Pk "$TOP" | awk 'NR == 2 { print $4 }')
+(( avail >= FULL_DISK_GIB * 1024 * 1024 )) ||
+	die "only $((avail / 1024 / 1024)) GiB free under $TOP: make check-full needs about $FULL_DISK_GIB GiB"
 # the packages the groups need beyond make check's
 extra=()
 [[ " $CONFIGS " != *" sparse "* ]] || extra+=(sparse)
@@ -95,7 +103,8 @@ if [[ " $CONFIGS " == *" distro "* ]] && [ ! -f "$BUILD/full/debian-config.amd64
 			die "no $deb and apt-get could not fetch linux-config-7.2=$BASE_DEB_VERSION"
 	fi
 	rm -rf "$BUILD/full/config-deb" && dpkg-deb -x "$deb" "$BUILD/full/config-deb"
-	xz -dc "$BUILD/full/config-deb/usr/src/linux-config-7.2/config.amd64_none_amd64.xz" > "$BUILD/full/debian-config.amd64"
+	xz -dc "$BUILD/full/config-deb/usr/src/linux-config-7.2/config.amd64_none_amd64.xz" > "$BUILD/full/debian-config.tmp"
+	mv "$BUILD/full/debian-config.tmp" "$BUILD/full/debian-config.amd64"
 fi
 
 # result NAME TEST OK [WHY]: one MMT-TEST line into NAME's result log.
@@ -108,6 +117,7 @@ run_config() (
 	local name=$1 run mode cmp=() rc trace=() a bad
 	config "$name"
 	: > "$OUT/$name.log"
+	rm -f "$OUT/$name-kunit.log" "$OUT/$name-hotplug.log"
 	if [ -n "$frag" ]; then
 		export BUILD=$TOP/build/full/$name TREE=$TREE
 		export OBJ=$BUILD/obj LOGS=$BUILD/logs KCONFIG_LENIENT=1
@@ -117,11 +127,12 @@ run_config() (
 		rc=0
 		KCONFIG_EXTRA=$BUILD/extra.config KCONFIG_BASE=$base \
 			bash -c '"$1"/scripts/build.sh && "$1"/scripts/initramfs.sh' _ "$TOP" > "$BUILD/build.log" 2>&1 || rc=$?
-		# the lines of the config's own fragment must stick, lenient or not
-		bad=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$BUILD/extra.config" |
-			grep -vxFf "$OBJ/.config" 2>/dev/null || true)
+		# the config's own lines and the series' (the KUnit suite) must
+		# stick, lenient or not
+		bad=$(unstuck "$BUILD/extra.config" "$OBJ/.config" 2>&1
+		      unstuck "$TOP/Kconfig-notes/memmap-template.config" "$OBJ/.config" 2>&1)
 		for a in $absent; do
-			! grep -q "^$a=" "$OBJ/.config" || bad+=" $a=y"
+			! grep -q "^$a=" "$OBJ/.config" 2>/dev/null || bad+=" $a=y"
 		done
 		[ -z "$bad" ] || { rc=1; echo "did not stick: $bad" >> "$BUILD/build.log"; }
 		result "$name" "full.$name.build" "$rc" "$(grep -m1 -E 'error|did not stick' "$BUILD/build.log" | tr -s ' ')"
@@ -131,11 +142,13 @@ run_config() (
 		if [ "$rc" != 0 ]; then tail -n 20 "$BUILD/build.log" >&2; exit 0; fi
 	fi
 	mkdir -p "$LOGS"
-	# boot NAME [ARGS]: guest full-CONFIG-NAME, its log $LOGS/full-CONFIG-NAME.log
+	rm -f "$LOGS/full-$name"-*	# a boot that dies early must not leave last run's log
+	# boot NAME [ARGS]: guest full-CONFIG-NAME, its log $LOGS/full-CONFIG-NAME.log,
+	# its messages also in .err (written before boot returns: a pipe, not >())
 	# shellcheck disable=SC2086 # args and flags are word lists
 	boot() {
 		local g=full-$name-$1; shift
-		"$TOP"/scripts/boot.sh "$g" "$@" $args 2> >(tee "$LOGS/$g.err" >&2)
+		{ "$TOP"/scripts/boot.sh "$g" "$@" $args 2>&1 1>&3 | tee "$LOGS/$g.err" >&2; } 3>&1
 	}
 	why() { grep -m1 FAILED "$LOGS/full-$name-$1.err" 2>/dev/null | tr -s ' ' || true; }
 
@@ -169,12 +182,14 @@ run_config() (
 			result "$name" "full.$name.boot-$run" "$rc" "$(why "layout-$run")"
 			cmp+=("$mode=$LOGS/full-$name-layout-$run.log")
 		done
+		rc=0
 		if [ $kind = layout ]; then
 			# shellcheck disable=SC2086
-			python3 "$TOP"/scripts/compare-layout.py "full.$name" $flags "${cmp[@]}" >> "$OUT/$name.log"
+			python3 "$TOP"/scripts/compare-layout.py "full.$name" $flags "${cmp[@]}" >> "$OUT/$name.log" || rc=$?
 		else
-			python3 "$TOP"/scripts/compare-count.py "full.$name" "${cmp[@]}" >> "$OUT/$name.log"
+			python3 "$TOP"/scripts/compare-count.py "full.$name" "${cmp[@]}" >> "$OUT/$name.log" || rc=$?
 		fi
+		[ $rc = 0 ] || result "$name" "full.$name.compare" "$rc" "the comparison exited $rc"
 		# the guests' own MMT-TEST lines count too
 		cat "$LOGS/full-$name"-layout-*.log | grep '^MMT-TEST' >> "$OUT/$name.log" || true ;;
 	esac
@@ -183,15 +198,20 @@ run_config() (
 for c in $CONFIGS; do
 	t=$(date +%s)
 	say "check-full $c"
+	want=1
 	case $c in
 	sparse) "$TOP"/scripts/sparse-check.sh > "$OUT/$c.log" || true ;;
-	cross) STEPS=${CROSS_STEPS:-w1} CROSS=$BUILD/full/cross "$TOP"/scripts/cross-build.sh "$TREE" > "$OUT/$c.log" || true ;;
-	bisect) "$TOP"/scripts/bisect-check.sh > "$OUT/$c.log" || true ;;
-	*) run_config "$c" ;;
+	cross) STEPS=${CROSS_STEPS:-w1} CROSS=$BUILD/full/cross "$TOP"/scripts/cross-build.sh "$TREE" > "$OUT/$c.log" || true
+	       # config and each step, for each of the 4 arches
+	       want=$(( 4 * (1 + $(wc -w <<<"${CROSS_STEPS:-w1}")) )) ;;
+	bisect) "$TOP"/scripts/bisect-check.sh > "$OUT/$c.log" || true
+		want=$(git -C "$TREE" rev-list --count base..HEAD) ;;
+	*) run_config "$c" || echo "MMT-TEST not ok full.$c.ran # stopped with status $?: see the messages above" >> "$OUT/$c.log" ;;
 	esac
-	# a group that died before its first result fails, not vanishes
-	grep -q '^MMT-TEST' "$OUT/$c.log" 2>/dev/null ||
-		echo "MMT-TEST not ok full.$c.ran # no result: see the messages above" >> "$OUT/$c.log"
+	# a group that died before all its results fails, not vanishes
+	got=$(grep -c '^MMT-TEST' "$OUT/$c.log" 2>/dev/null || true)
+	[ "${got:-0}" -ge "$want" ] ||
+		echo "MMT-TEST not ok full.$c.ran # ${got:-0} results of $want: see the messages above" >> "$OUT/$c.log"
 	logs+=("$OUT/$c.log")
 	[ -f "$OUT/$c-kunit.log" ] && logs+=("$OUT/$c-kunit.log")
 	[ -f "$OUT/$c-hotplug.log" ] && logs+=("$OUT/$c-hotplug.log")

@@ -16,7 +16,11 @@ import sys
 
 def counts(path):
     c = {}
-    for line in open(path, errors="replace"):
+    try:
+        lines = open(path, errors="replace").readlines()
+    except OSError:             # a boot that died before its log: no count
+        return c
+    for line in lines:
         f = line.split()
         if len(f) == 3 and f[0] == "MMT-COUNT" and f[2].isdigit():
             c[f[1]] = int(f[2])

@@ -82,6 +82,20 @@ stats_tests() {
 	python3 "$TOP"/scripts/test-stats.py
 }
 
+# unstuck (lib.sh): which fragment lines a .config does not honour. A hidden
+# option ("# CONFIG_X is not set" with no line at all) holds, and a fragment
+# ending in such a line must not make the check itself fail (it did: set -e
+# ended kconfig.sh silently, for check-full's one-line fragments).
+kconfig_tests() {
+	printf 'CONFIG_A=y\n# CONFIG_B is not set\n# CONFIG_C is not set\nCONFIG_D=y\nCONFIG_E=y\n# CONFIG_F is not set\n' > "$tmp/frag"
+	printf 'CONFIG_A=y\nCONFIG_C=y\n# CONFIG_D is not set\n# CONFIG_F is not set\n' > "$tmp/cfg"
+	out=$(bash -c '. "$1"/scripts/lib.sh; unstuck "$2/frag" "$2/cfg"; echo "rc=$?"' _ "$TOP" "$tmp" 2>&1)
+	[ "$out" = "# CONFIG_C is not set (got CONFIG_C=y)
+CONFIG_D=y (got # CONFIG_D is not set)
+CONFIG_E=y (got not offered)
+rc=0" ]; t harness.kconfig-unstuck-lines $? "got: $(tr '\n' '|' <<<"$out")"
+}
+
 # Fakes for running boot.sh, check.sh and bench.sh without QEMU or a build:
 # a qemu-system-x86_64 earlier in PATH (FAKE_QEMU=done: prints MMT-DONE
 # on the serial log; kill: kills itself with SIGKILL; sleep: never ends)
@@ -306,7 +320,7 @@ host_tests() {
 	[ -z "$bad" ]; t harness.kvm-unusable-refused $? "$bad"
 }
 
-groups=(tree base layout stats settings ram qemu make progress host)
+groups=(tree base layout stats kconfig settings ram qemu make progress host)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

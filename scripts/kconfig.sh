@@ -42,15 +42,7 @@ else
 fi
 if cmp -s "$OBJ/.config.new" "$OBJ/.config"; then rm "$OBJ/.config.new"; else mv "$OBJ/.config.new" "$OBJ/.config"; fi
 # A merged fragment must be honoured as written: compare every line.
-bad=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$OBJ/fragments.config" |
-	while read -r line; do
-		case $line in
-		"# "*) sym=${line#\# }; sym=${sym%% *}
-		       grep -q "^$sym=" "$OBJ/.config" && echo "$line (got $(grep "^$sym=" "$OBJ/.config"))" ;;
-		*)     grep -qxF "$line" "$OBJ/.config" ||
-		       echo "$line (got $(grep -E "^(# )?${line%%=*}[= ]" "$OBJ/.config" || echo 'not offered'))" ;;
-		esac
-	done)
+bad=$(unstuck "$OBJ/fragments.config" "$OBJ/.config")
 if [ -n "$bad" ]; then
 	# bisect-check builds commits that predate some of the series' options
 	[ "${KCONFIG_LENIENT:-0}" = 1 ] || die "options that did not stick (missing dependency?):

@@ -81,6 +81,22 @@ apt_download() {
 	ls "$apt/deb/${pkg}_${ver}_$arch.deb"
 }
 
+# unstuck FRAGMENT CONFIG: the lines of the Kconfig fragment that CONFIG does
+# not honour, one a line with what CONFIG has instead. "# CONFIG_X is not
+# set" holds when X is not set to anything (kconfig writes nothing for an
+# option it hides).
+unstuck() {
+	grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$1" |
+	while read -r line; do
+		case $line in
+		"# "*) sym=${line#\# }; sym=${sym%% *}
+		       if grep -q "^$sym=" "$2"; then echo "$line (got $(grep "^$sym=" "$2"))"; fi ;;
+		*)     grep -qxF "$line" "$2" ||
+		       echo "$line (got $(grep -E "^(# )?${line%%=*}[= ]" "$2" || echo 'not offered'))" ;;
+		esac
+	done
+}
+
 # Patches listed in series, in order (comments and blank lines skipped).
 series_patches() {
 	[ -f "$TOP/series" ] || die "no series file at $TOP/series"

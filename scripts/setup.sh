@@ -5,7 +5,7 @@
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod rsync
       ccache qemu-system-x86 busybox-static bash-static ndctl daxctl linux-perf python3 python3-ply python3-git gnuplot-nox git xz-utils
-      b4 git-email "$@")
+      b4 git-email openssl "$@")
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

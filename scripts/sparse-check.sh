@@ -26,10 +26,12 @@ for l in sys.stdin:
         added.setdefault(f, set()).update(range(a, a + n))
 ours, other = [], 0
 for l in open(sys.argv[1], errors="replace"):
-    m = re.match(r"(?:.*/)?((?:mm|lib|include|arch)/\S+?):(\d+):(?:\d+:)? (?:warning|error):", l)
+    m = re.match(r"(\S+?):(\d+):(?:\d+:)? (?:warning|error):", l)
     if not m:
         continue
-    if int(m.group(2)) in added.get(m.group(1), ()):
+    f = m.group(1)              # under the tree or relative to it
+    f = f[len(sys.argv[2]) + 1:] if f.startswith(sys.argv[2] + "/") else f
+    if int(m.group(2)) in added.get(f, ()):
         ours.append(l.strip())
     else:
         other += 1
@@ -37,4 +39,4 @@ ok = not ours
 print("MMT-TEST %s sparse.x86_64.series-lines%s" % ("ok" if ok else "not ok",
       " # sparse and W=1: none on the series lines, %d elsewhere in these files" % other if ok
       else " # %d on the series lines: %s" % (len(ours), "; ".join(ours[:3]))))
-' "$log"
+' "$log" "$(cd "$TREE" && pwd)"
