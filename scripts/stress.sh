@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make stress: the stress and fault tests (scripts/guest/stress.sh) in one
 # guest with legacy pmem, two pc-dimms and two vCPUs; ends 'N passed, N
-# failed' like make check. Figures and the log: build/logs/stress*.log.
+# failed' like make check. The log: build/logs/stress.log; the leak figures
+# (scripts/stress-report.py): build/logs/stress.md and stress.png.
 . "$(dirname "$0")/lib.sh"
 . "$TOP"/scripts/preflight.sh
 
@@ -19,4 +20,7 @@ else
 	echo "MMT-TEST not ok boot.stress # see $LOGS/stress.log" > "$LOGS/stress-boot.log"
 fi
 say "make stress: $(( $(date +%s) - start )) s"
+# the leak figures: build/logs/stress.md and stress.png
+python3 "$TOP"/scripts/stress-report.py "$LOGS/stress.log" "$LOGS" >/dev/null ||
+	echo "MMT-TEST not ok stress.figures # no MMT-STATE lines in the log" >> "$LOGS/stress-boot.log"
 exec python3 "$TOP"/scripts/results.py tests "$LOGS/stress-boot.log" "$LOGS/stress.log"

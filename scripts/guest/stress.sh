@@ -13,10 +13,13 @@ state() {	# managed pages per zone, slab kB, MemFree kB
 	awk '/^Node/ { z = $2 $4 } $1 == "managed" { printf "%s=%s ", z, $2 }' /proc/zoneinfo
 	awk '/^Slab:/ { s = $2 } /^MemFree:/ { f = $2 } END { printf "slab=%d free=%d\n", s, f }' /proc/meminfo
 }
+# snap PHASE STEP: the state into S, and an MMT-STATE line for the host's
+# figures (scripts/stress-report.py)
+snap() { S=$(state); echo "MMT-STATE $1 $2 $S"; }
 # same_state NAME BEFORE: the state now is BEFORE's (managed exact; slab
 # within 2 MiB, MemFree within 1%: caches and per-cpu lists move a little)
 same_state() {
-	after=$(state)
+	snap "$1" end; after=$S
 	if echo "$2 $after" | awk '{
 		n = NF / 2
 		for (i = 1; i <= n; i++) { split($i, b, "="); split($(i + n), a, "=")
@@ -34,21 +37,23 @@ same_state() {
 # 200 rebinds of fsdax and devdax (50 rounds x 4 modes), data checked every
 # 5 rounds (20 binds)
 modprobe dax_pmem
-before=$(state)
+snap pmem start; before=$S
 for cfg in "fsdax dev 4K" "devdax dev 2M"; do
 	set -- $cfg
 	PMEM_CHECK_EVERY=5 t_check "stress.pmem.$1.200-rebinds" pmem_series "$1" "$2" "$3" 50 64
+	snap pmem "$1"
 done
 same_state pmem "$before"
 
 # 100 test_hmm load/unload cycles, the run-time switch cycling meanwhile
-before=$(state)
+snap hmm start; before=$S
 ( while :; do for m in off cached nt auto; do echo $m > $MODE_KNOB; done; done ) &
 knob=$!
 i=0 bad=0
 while [ $i -lt 100 ]; do
 	modprobe test_hmm && rmmod test_hmm || bad=$((bad + 1))
 	i=$((i + 1))
+	[ $((i % 10)) != 0 ] || snap hmm "$i"
 done
 kill $knob; wait $knob 2>/dev/null
 [ $bad = 0 ] && t_ok stress.hmm.100-cycles-switch-racing || t_fail stress.hmm.100-cycles-switch-racing "$bad of 100 cycles failed"
@@ -60,13 +65,14 @@ if [ -z "$blocks" ]; then
 	t_fail stress.hotplug "no offline memory block: the pc-dimms did not arrive"
 else
 	set_state() { for b in $blocks; do echo "$1" > $MEMDIR/memory$b/state || return 1; done; }
-	before=$(state)
+	snap hotplug start; before=$S
 	memhog 512 & hog=$!
 	( while :; do for m in off cached nt auto; do echo $m > $MODE_KNOB; done; done ) & knob=$!
 	i=0 bad=0
 	while [ $i -lt 20 ]; do
 		set_state online_movable && set_state offline || bad=$((bad + 1))
 		i=$((i + 1))
+		[ $((i % 5)) != 0 ] || snap hotplug "$i"
 	done
 	kill $hog $knob; wait $hog $knob 2>/dev/null
 	[ $bad = 0 ] && t_ok stress.hotplug.20-loops-under-pressure || t_fail stress.hotplug.20-loops-under-pressure "$bad of 20 loops failed"
@@ -75,7 +81,7 @@ else
 	# onlining made to fail part-way: the memory notifier refuses to online
 	if modprobe memory-notifier-error-inject 2>/dev/null; then
 		inj=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
-		before=$(state)
+		snap hotplug-fail start; before=$S
 		for m in off cached nt auto; do
 			echo $m > $MODE_KNOB
 			echo -12 > $inj
@@ -106,7 +112,7 @@ fi
 ko=${GPU_KO:-/lib/modules/gpu_register.ko}
 cpu1=/sys/devices/system/cpu/cpu1/online
 if [ -f $ko ] && [ -w $cpu1 ]; then
-	before=$(state)
+	snap gpu start; before=$S
 	( while :; do echo 0 > $cpu1; echo 1 > $cpu1; done ) & flip=$!
 	i=0 bad=0
 	while [ $i -lt 20 ]; do
