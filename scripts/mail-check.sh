@@ -35,6 +35,8 @@ if [ $# -ge 1 ]; then
 	dir=$(realpath "$1")
 else
 	dir=$work/mail
+	# last run's mails must not be checked in place of mails not made
+	rm -rf "$dir"
 	V=${V:-1} RFC=${RFC:-1} MAIL_DIR=$dir "$TOP"/scripts/mail.sh > "$work/mail.log" 2>&1
 	t mail.generate $? "scripts/mail.sh failed: $(grep -m1 '^error' "$work/mail.log")"
 fi
