@@ -2,7 +2,7 @@
 # Provide the Linux 7.2.13 source as an unpacked tree in $1 (a new directory).
 # Order: KSRC= (a tree the user has), ../shared/base/*.deb checked against
 # SHA256SUMS, Debian's linux-source-7.2 fetched with apt-get download through a
-# private apt configuration under build/apt. Anything else is an error.
+# private apt configuration under build/apt-deb. Anything else is an error.
 . "$(dirname "$0")/lib.sh"
 
 dest=${1:?usage: base.sh DESTDIR}

@@ -67,7 +67,10 @@ CONFIG_KASAN_OUTLINE=y'
 		absent='CONFIG_ZONE_DEVICE CONFIG_DEVICE_PRIVATE CONFIG_TEST_HMM' ;;
 	numa-fake) args='numa=fake=4'; nodes=1 ;;
 	memmap-on-memory) args='memory_hotplug.memmap_on_memory=1'; kind=hotplug ;;
-	page-ref) args='trace_event=page_ref:page_ref_set traceoff_after_boot'; kind=pageref ;;
+	# trace_clock=global: without it, TCG's unstable TSC makes the tracer
+	# switch its default clock at late_initcall, which empties the buffer
+	# after traceoff_after_boot stopped it (every boot counted 0 events)
+	page-ref) args='trace_event=page_ref:page_ref_set trace_clock=global traceoff_after_boot'; kind=pageref ;;
 	esac
 }
 

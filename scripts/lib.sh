@@ -58,27 +58,43 @@ debian_mirror() {
 	{ grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
 		awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }'
 	  grep -hsi '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }'
-	} | grep -v -- '-security' | head -n 1
+	} | grep -v -- '-security' | head -n 1 || true
 }
 
-# apt_download PKG VERSION ARCH: fetch PKG=VERSION's .deb from the machine's
-# Debian mirror (suite sid) through a private apt configuration under
-# build/apt, the system's untouched; print its path.
-apt_download() {
-	local pkg=$1 ver=$2 arch=$3 apt=$BUILD/apt mirror keyring opts
+# apt_sid KIND: apt-get options for a private configuration under
+# build/apt-KIND (KIND deb or deb-src) with Debian sid from the machine's
+# mirror, its lists updated; the system's apt is untouched. apt checks what
+# it fetches against the archive's signed lists.
+apt_sid() {
+	local apt=$BUILD/apt-$1 mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	mirror=$(debian_mirror)
-	[ -n "$mirror" ] || return 1
-	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	[ -r "$keyring" ] || return 1
-	mkdir -p "$apt"/lists/partial "$apt"/cache/archives/partial "$apt"/deb
-	echo "deb [signed-by=$keyring] $mirror sid main" > "$apt/sources.list"
-	opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
-	      -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0)
+	[ -n "$mirror" ] && [ -r "$keyring" ] || return 1
+	mkdir -p "$apt"/lists/partial "$apt"/cache/archives/partial
+	echo "$1 [signed-by=$keyring] $mirror sid main" > "$apt/sources.list"
+	APT_OPTS=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		  -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
+		  -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0)
+	apt-get -q "${APT_OPTS[@]}" update >&2
+}
+
+# apt_download PKG VERSION ARCH: fetch PKG=VERSION's .deb from Debian sid
+# into build/apt-deb/files; print its path.
+apt_download() {
+	local pkg=$1 ver=$2 arch=$3 dir=$BUILD/apt-deb/files
 	say "fetching $pkg=$ver with apt-get download (sid, private config)"
-	apt-get -q "${opts[@]}" update >&2 || return 1
-	(cd "$apt/deb" && apt-get -q "${opts[@]}" download "$pkg=$ver" >&2) || return 1
-	ls "$apt/deb/${pkg}_${ver}_$arch.deb"
+	apt_sid deb || return 1
+	mkdir -p "$dir"
+	(cd "$dir" && apt-get -q "${APT_OPTS[@]}" download "$pkg=$ver" >&2) || return 1
+	ls "$dir/${pkg}_${ver}_$arch.deb"
+}
+
+# apt_source PKG VERSION DIR: fetch and unpack PKG=VERSION's source from
+# Debian sid into DIR (dpkg-source checks it against its .dsc).
+apt_source() {
+	say "fetching the source of $1=$2 with apt-get source (sid, private config)"
+	apt_sid deb-src || return 1
+	mkdir -p "$3"
+	(cd "$3" && apt-get -q "${APT_OPTS[@]}" source "$1=$2" >&2)
 }
 
 # unstuck FRAGMENT CONFIG: the lines of the Kconfig fragment that CONFIG does
