@@ -40,7 +40,7 @@ shift
 { [ -f "$KTREE/Makefile" ] && [ -d "$KTREE/mm" ]; } || die "$KTREE is not a kernel tree"
 ARCHES=("$@")
 [ ${#ARCHES[@]} -gt 0 ] || ARCHES=(arm64 riscv powerpc i386)
-CROSS=${CROSS:-$BUILD/cross}
+CROSS=$(realpath -m "${CROSS:-$BUILD/cross}")	# O= is taken relative to the tree
 JOBS=${JOBS:-$(nproc)}
 POLL_SECS=${POLL_SECS:-5}
 STEPS=${STEPS:-w1 vmlinux}
