@@ -46,10 +46,13 @@ config() {
 		frag='CONFIG_DEBUG_INFO_NONE=y
 CONFIG_SYSTEM_TRUSTED_KEYS=""
 # CONFIG_RUST is not set' ;;
-	debug)	frag='CONFIG_DEBUG_VM=y
+	debug)	# and lockdep and might_sleep() checks (the parallel device path)
+		frag='CONFIG_DEBUG_VM=y
 CONFIG_DEBUG_VM_PGFLAGS=y
 CONFIG_PAGE_POISONING=y
-CONFIG_DEBUG_PAGEALLOC=y'
+CONFIG_DEBUG_PAGEALLOC=y
+CONFIG_PROVE_LOCKING=y
+CONFIG_DEBUG_ATOMIC_SLEEP=y'
 		args='init_on_free=1 page_poison=1 debug_pagealloc=on page_owner=on' ;;
 	kasan)	# KASAN forces the slow path: every boot must report off
 		frag='CONFIG_KASAN=y
