@@ -25,8 +25,9 @@ Prints MMT-TEST lines (read by results.py):
                           widened by max-min; an off boot against the others);
                           fails only if every other-mode boot scores above
                           every off boot (by chance: 1/C(n+k,k))
-  layout.GROUP.nr-free-pages  every other-mode boot's nr_free_pages within
-                          the off boots' range widened by its spread
+  layout.GROUP.nr-free-pages  fails if every other-mode boot's nr_free_pages
+                          is below every off boot's, or every one above
+                          (by chance: 2/C(n+k,k))
 """
 import re
 import sys
@@ -179,11 +180,19 @@ def main(argv):
              ", ".join("%.1f" % sc for _, _, sc in other), ", ".join(map(str, off_scores)), len(keys)))
     print("MMT-NOTE %s free counters outside the off band (of %d): off boots %s, %s" % (
         p, len(keys), off_scores, ", ".join("%s %.1f" % (m, sc) for m, _, sc in other)))
+    # nr_free_pages moves by thousands of pages from boot to boot (what
+    # sits on the per-cpu lists when it is read). A rank test with a known
+    # false-failure rate: fail if every other-mode boot lies below every
+    # off boot, or every one above (2/C(n+k, k): 2/495 for 8 and 4 boots
+    # of one distribution). Lost pages show exactly in .zones (managed).
     nf = [(m, d["free"].get("nr_free_pages")) for m, _, d in boots]
     offv = [v for m, v in nf if m == "off"]
+    othv = [v for m, v in nf if m != "off"]
     lo, hi = min(offv), max(offv)
-    bad = [(m, v) for m, v in nf if m != "off" and not lo - (hi - lo) <= v <= hi + (hi - lo)]
-    test(p + ".nr-free-pages", not bad, "outside [%d, %d]: %s" % (lo - (hi - lo), hi + (hi - lo), bad))
+    below, above = all(v < lo for v in othv), all(v > hi for v in othv)
+    test(p + ".nr-free-pages", not othv or not (below or above),
+         "every other-mode boot %s every off boot [%d, %d]: %s" % (
+             "below" if below else "above", lo, hi, othv))
     print("MMT-NOTE %s nr_free_pages %s" % (p, " ".join("%s=%s" % x for x in nf)))
 
 
