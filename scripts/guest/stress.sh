@@ -45,10 +45,16 @@ for cfg in "fsdax dev 4K" "devdax dev 2M"; do
 done
 same_state pmem "$before"
 
+# knob_race: the run-time switch cycles through every mode in the
+# background until $knob is killed
+knob_race() {
+	( while :; do for m in off cached nt auto; do echo $m > $MODE_KNOB; done; done ) &
+	knob=$!
+}
+
 # 100 test_hmm load/unload cycles, the run-time switch cycling meanwhile
 snap hmm start; before=$S
-( while :; do for m in off cached nt auto; do echo $m > $MODE_KNOB; done; done ) &
-knob=$!
+knob_race
 i=0 bad=0
 while [ $i -lt 100 ]; do
 	modprobe test_hmm && rmmod test_hmm || bad=$((bad + 1))
@@ -67,7 +73,7 @@ else
 	set_state() { for b in $blocks; do echo "$1" > $MEMDIR/memory$b/state || return 1; done; }
 	snap hotplug start; before=$S
 	memhog 512 & hog=$!
-	( while :; do for m in off cached nt auto; do echo $m > $MODE_KNOB; done; done ) & knob=$!
+	knob_race
 	i=0 bad=0
 	while [ $i -lt 20 ]; do
 		set_state online_movable && set_state offline || bad=$((bad + 1))
