@@ -13,4 +13,4 @@ grep -h '^MMT-PERF' "$LOGS"/bench-*.log | sed 's/^MMT-PERF //' > "$out/perf.txt"
 python3 "$TOP"/scripts/plot.py "$out/results.json" "$out"
 python3 "$TOP"/scripts/summary.py "$out/results.json" | tee "$out/summary.md"
 grep -h '^MMT-NOTE' "$LOGS"/bench-*.log | sed 's/^MMT-NOTE/note:/' >&2 || true
-! grep -h '^MMT-TEST not ok' "$LOGS"/bench-*.log
+! grep -h '^not ok ' "$LOGS"/bench-*.log

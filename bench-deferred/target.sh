@@ -32,16 +32,18 @@ logs=$work/logs
 mkdir -p "$work/mmt" "$work/bin" "$logs"
 cp "$TOP"/scripts/guest/*.sh "$TOP"/bench-deferred/guest/*.sh "$work/mmt/"
 for c in "$TOP"/scripts/guest/*.c; do gcc -O2 -Wall -o "$work/bin/$(basename "$c" .c)" "$c"; done
-export MMT=$work/mmt PATH=$work/bin:$PATH T=/sys/kernel/tracing
+export MMT=$work/mmt MMT_KTAP_STATE=$work/ktap-state PATH=$work/bin:$PATH T=/sys/kernel/tracing
 mountpoint -q $T || mount -t tracefs tracefs $T
 export MMT_mem=$(( ($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) + (1 << 20) - 1) >> 20 ))
 export MMT_nodes=$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)
 export MEM_ON_OFF=$TREE/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh
 stamp=$(date +%Y%m%d-%H%M%S)
 
-run() {	# run NAME SCRIPT: one workload, its MMT lines into logs/NAME-STAMP.log
+run() {	# run NAME SCRIPT: one workload, one KTAP document and its MMT lines into logs/NAME-STAMP.log
 	say "target: $1"
-	sh "$MMT/$2.sh" | tee "$logs/target-$1-$stamp.log" | grep --line-buffered -E '^MMT-(PROGRESS|TEST not ok)' >&2 || true
+	# shellcheck source=/dev/null
+	( . "$MMT/lib.sh"; ktap_start "$1"; sh "$MMT/$2.sh" || t_fail "$2" "script exited $?"; ktap_totals ) |
+		tee "$logs/target-$1-$stamp.log" | grep --line-buffered -E '^(MMT-PROGRESS|not ok )' >&2 || true
 }
 for w in ${*:-deferred hmm gpu}; do
 	case $w in
@@ -68,4 +70,4 @@ KERNEL_RELEASE=$(uname -r) ACCEL=target python3 "$TOP"/scripts/results.py bench 
 python3 "$TOP"/scripts/plot.py "$work/results.json" "$work"
 python3 "$TOP"/scripts/summary.py "$work/results.json" | tee "$work/summary.md"
 grep -h '^MMT-PERF' "$logs"/*.log | sed 's/^MMT-PERF //' > "$work/perf.txt" || true
-! grep -h '^MMT-TEST not ok' "$logs"/*.log
+! grep -h '^not ok ' "$logs"/*.log

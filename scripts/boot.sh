@@ -78,8 +78,8 @@ start=$(date +%s%N)
 set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 "${args[@]}" </dev/null &
 qpid=$!
-# Progress: each MMT-RUN line as the guest reaches it.
-( tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | grep --line-buffered -E '^MMT-(RUN|BOOTED|PROGRESS)' |
+# Progress: each MMT-RUN line as the guest reaches it, and each failed test.
+( tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | grep --line-buffered -aE '^(MMT-(RUN|BOOTED|PROGRESS)|not ok )' |
 	sed -u "s/^/  [$name] /" >&2 ) &
 tpid=$!
 wait $qpid; rc=$?

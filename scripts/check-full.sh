@@ -123,7 +123,7 @@ run_config() (
 	local name=$1 run mode cmp=() rc trace=() a bad
 	config "$name"
 	: > "$OUT/$name.log"
-	rm -f "$OUT/$name-kunit.log" "$OUT/$name-hotplug.log"
+	rm -f "$OUT/$name"-*.log	# the guests' logs of a previous run
 	if [ -n "$frag" ]; then
 		export BUILD=$TOP/build/full/$name TREE=$TREE
 		export OBJ=$BUILD/obj LOGS=$BUILD/logs KCONFIG_LENIENT=1
@@ -196,8 +196,10 @@ run_config() (
 			python3 "$TOP"/scripts/compare-count.py "full.$name" "${cmp[@]}" >> "$OUT/$name.log" || rc=$?
 		fi
 		[ $rc = 0 ] || result "$name" "full.$name.compare" "$rc" "the comparison exited $rc"
-		# the guests' own MMT-TEST lines count too
-		cat "$LOGS/full-$name"-layout-*.log | grep '^MMT-TEST' >> "$OUT/$name.log" || true ;;
+		# the guests' own results (KTAP) count too
+		for run in "$LOGS/full-$name"-layout-*.log; do
+			[ ! -f "$run" ] || cp "$run" "$OUT/$name-${run#"$LOGS/full-$name-"}"
+		done ;;
 	esac
 )
 
@@ -219,9 +221,8 @@ for c in $CONFIGS; do
 	[ "${got:-0}" -ge "$want" ] ||
 		echo "MMT-TEST not ok full.$c.ran # ${got:-0} results of $want: see the messages above" >> "$OUT/$c.log"
 	logs+=("$OUT/$c.log")
-	[ -f "$OUT/$c-kunit.log" ] && logs+=("$OUT/$c-kunit.log")
-	[ -f "$OUT/$c-hotplug.log" ] && logs+=("$OUT/$c-hotplug.log")
-	say "check-full $c: $(( $(date +%s) - t )) s, $(grep -c '^MMT-TEST ok' "$OUT/$c.log") ok, $(grep -c '^MMT-TEST not ok' "$OUT/$c.log") not ok so far"
+	for g in "$OUT/$c"-*.log; do [ ! -f "$g" ] || logs+=("$g"); done	# its guests' logs
+	say "check-full $c: $(( $(date +%s) - t )) s, $(cat "$OUT/$c.log" "$OUT/$c"-*.log 2>/dev/null | grep -acE '^(MMT-TEST )?not ok ') not ok so far"
 done
 say "make check-full: $(( $(date +%s) - start )) s"
 exec python3 "$TOP"/scripts/results.py tests "${logs[@]}"

@@ -320,7 +320,59 @@ host_tests() {
 	[ -z "$bad" ]; t harness.kvm-unusable-refused $? "$bad"
 }
 
-groups=(tree base layout stats kconfig settings ram qemu make progress host)
+# The guest's KTAP (scripts/guest/lib.sh, run by the guest's busybox sh)
+# after a kernel's KUnit run in one log, read by results.py with the kernel's
+# parser: every result counted once with its own reason (a "# SKIP" inside a
+# failure's reason leaves it a failure), results from subshells numbered in
+# order; a numbering error, a document without results or without its
+# totals, or scripts run with no document, fail.
+ktap_tests() {
+	local d=$tmp/ktap out want
+	mkdir -p "$d"
+	printf '%s\n' '[    1.0] KTAP version 1' '[    1.0] 1..1' '[    1.1]     KTAP version 1' \
+		'[    1.1]     # Subtest: suite' '[    1.1]     1..2' '[    1.2]     ok 1 case_a' \
+		'[    1.2]     ok 2 case_b # SKIP no device' '[    1.3] ok 1 suite' 'MMT-BOOTED x 1.0' > "$d/k.log"
+	MMT_KTAP_STATE=$d/state busybox sh -c '. "$1"/scripts/guest/lib.sh; ktap_start one,two
+		t_ok a; (t_fail b "exited 1: ok 76 x # SKIP coherent")
+		echo x | while read -r _; do t_skip c "not
+here"; done
+		echo "MMT-SAMPLE {}"; t_check d true; t_check e false; t_fail e second; ktap_totals' _ "$TOP" >> "$d/k.log"
+	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/k.log" 2>&1)
+	want="PASS k/kunit:suite.case_a
+SKIP k/kunit:suite.case_b  (no device)
+PASS k/guest:a
+FAIL k/guest:b  (exited 1: ok 76 x # SKIP coherent)
+SKIP k/guest:c  (not here)
+PASS k/guest:d
+FAIL k/guest:e  (failed)
+FAIL k/guest:e  (second)
+3 passed, 3 failed, 2 skipped"
+	[ "$out" = "$want" ]; t harness.ktap-kunit-and-guest $? "got: $(echo "$out" | tr '\n' '|')"
+	grep -qx '# Totals: pass:2 fail:3 xfail:0 xpass:0 skip:1 error:0' "$d/k.log"
+	t harness.ktap-totals $? "$(grep Totals "$d/k.log")"
+	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' 'ok 1 b' > "$d/dup.log"
+	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/dup.log")
+	grep -q '^FAIL dup/guest.parse' <<<"$out"
+	t harness.ktap-numbering-error-fails $? "a repeated test number was not reported"
+	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'MMT-LAYOUT-END' > "$d/none.log"
+	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/none.log")
+	grep -q '^FAIL none/guest.parse' <<<"$out"
+	t harness.ktap-no-results-fails $? "a guest document without results passed"
+	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' 'not ok 2 b #' > "$d/bad.log"
+	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/bad.log")
+	grep -q '^FAIL bad/guest.parse' <<<"$out"
+	t harness.ktap-unread-result-fails $? "a result line the parser did not read vanished: $(echo "$out" | tr '\n' '|')"
+	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0' > "$d/tot.log"
+	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/tot.log")
+	grep -q '^FAIL tot/guest.totals' <<<"$out"
+	t harness.ktap-totals-mismatch-fails $? "a result missing from the totals passed: $(echo "$out" | tr '\n' '|')"
+	printf '%s\n' 'MMT-BOOTED x 1.0' 'MMT-RUN check-x' 'MMT-DONE' > "$d/nodoc.log"
+	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/nodoc.log")
+	grep -q '^FAIL nodoc/guest.parse' <<<"$out"
+	t harness.ktap-run-without-document-fails $? "scripts ran but no document was read: $(echo "$out" | tr '\n' '|')"
+}
+
+groups=(tree base layout stats kconfig settings ram qemu make progress host ktap)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

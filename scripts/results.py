@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Read guest serial logs: test results and benchmark samples.
 
-  results.py tests LOG...           KUnit (KTAP, parsed by the kernel's own
-                                    kunit_parser) and MMT-TEST lines; prints one
+  results.py tests LOG...           KTAP (the KUnit suites and the guest tests,
+                                    parsed by the kernel's own kunit_parser) and
+                                    the host harness's MMT-TEST lines; prints one
                                     line per test and 'N passed, N failed'
                                     (', N skipped'); exit 1 if any failed.
   results.py bench OUT.json LOG...  MMT-SAMPLE lines grouped into results.json
@@ -25,45 +26,107 @@ def log_lines(path):
         return [l.rstrip("\r\n") for l in f]
 
 
-def kunit_results(lines):
-    """Leaf KUnit tests as (name, status) with status ok/fail/skip."""
+# A KTAP document starts at an unindented version line (the guest's
+# results, printed by its init with no prefix) or at the first version line
+# with a prefix (the kernel's KUnit run, printk timestamps before it).
+DOC_START = re.compile(r"^(KTAP version \d+|TAP version \d+)$")
+RESULT = re.compile(r"^(ok|not ok) \d+ (\S+)(?: # (.*))?$")
+
+
+def ktap_documents(lines):
+    """The log's KTAP documents, each a list of lines from its version line
+    on: the kernel parser reads one document a call."""
+    docs, cur = [], []
+    for l in lines:
+        if DOC_START.match(l) and cur:
+            docs.append(cur)
+            cur = []
+        cur.append(l)
+    docs.append(cur)
+    return [d for d in docs if any("KTAP version" in l or "TAP version" in l for l in d)]
+
+
+GUEST_DOC = "# mmt guest tests"
+TOTALS = re.compile(r"^# Totals: pass:(\d+) fail:(\d+) xfail:\d+ xpass:\d+ skip:(\d+)")
+
+
+def ktap_results(lines):
+    """Leaf tests of every KTAP document in the log as (name, status, why),
+    status ok/fail/skip: the KUnit suites' nested output and the guest's flat
+    results, all read by the kernel's own parser (tools/testing/kunit).
+    Names are kunit:SUITE.CASE or guest:NAME (a document with a "# mmt
+    guest tests" line). A guest document is also checked against itself:
+    every line that looks like a result was read, and the counts agree
+    with its "# Totals:" line (which a guest that died never prints)."""
     sys.path.insert(0, os.path.join(BUILD, "linux", "tools", "testing", "kunit"))
     import kunit_parser
     from kunit_printer import null_printer
 
-    if not any("KTAP version" in l or "TAP version" in l for l in lines):
-        return []
-    root = kunit_parser.parse_run_tests(lines, null_printer)
     out = []
+    guests = 0
+    for doc in ktap_documents(lines):
+        guest = any(l.startswith(GUEST_DOC) for l in doc)
+        guests += guest
+        kind = "guest" if guest else "kunit"
+        root = kunit_parser.parse_run_tests(doc, null_printer)
+        leaves = []
 
-    def walk(t, prefix):
-        name = f"{prefix}.{t.name}" if prefix else t.name
-        if t.subtests:
-            for s in t.subtests:
-                walk(s, name)
-            return
-        st = t.status
-        if st == kunit_parser.TestStatus.SUCCESS:
-            out.append((name, "ok", ""))
-        elif st == kunit_parser.TestStatus.SKIPPED:
-            out.append((name, "skip", t.skip_reason))
-        else:
-            out.append((name, "fail", st.name))
+        def walk(t, prefix):
+            name = f"{prefix}.{t.name}" if prefix else t.name
+            if t.subtests:
+                for s in t.subtests:
+                    walk(s, name)
+                return
+            leaves.append((name, t))
 
-    for s in root.subtests:
-        walk(s, "")
-    if root.counts.errors:
-        out.append(("kunit.parse", "fail", f"{root.counts.errors} KTAP errors"))
+        for s in root.subtests:
+            walk(s, "")
+        # a guest document is flat: its result lines, in order, are the
+        # leaves; the parser keeps no reason for a failure, the line does
+        results = [m for m in map(RESULT.match, doc) if m] if guest else []
+        seen = sum(1 for l in doc if re.match(r"^(not )?ok \d", l))
+        start = len(out)
+        for i, (name, t) in enumerate(leaves):
+            st = t.status
+            if st == kunit_parser.TestStatus.SUCCESS:
+                out.append((f"{kind}:{name}", "ok", ""))
+            elif st == kunit_parser.TestStatus.SKIPPED:
+                out.append((f"{kind}:{name}", "skip", t.skip_reason.replace("\\#", "#")))
+            else:
+                why = results[i].group(3) if guest and i < len(results) else None
+                out.append((f"{kind}:{name}", "fail", (why or st.name).replace("\\#", "#")))
+        if root.counts.errors:
+            out.append((f"{kind}.parse", "fail", f"{root.counts.errors} KTAP errors"))
+        if not guest:
+            continue
+        # a line that looks like a result but that the parser took for a
+        # diagnostic must not vanish
+        if seen != len(leaves):
+            out.append(("guest.parse", "fail", f"{seen} result lines, {len(leaves)} read"))
+        got = [sum(1 for n, st, w in out[start:start + len(leaves)] if st == k)
+               for k in ("ok", "fail", "skip")]
+        tot = [TOTALS.match(l) for l in doc]
+        tot = [m for m in tot if m]
+        if not tot:
+            out.append(("guest.totals", "fail", "no '# Totals:' line: the guest did not finish its tests"))
+        elif [int(x) for x in tot[-1].groups()] != got:
+            out.append(("guest.totals", "fail", "%s, but read pass:%d fail:%d skip:%d" %
+                        (tot[-1].group(0)[2:], *got)))
+    # a guest that ran scripts printed a document for them
+    if not guests and any(l.startswith("MMT-RUN ") for l in lines):
+        out.append(("guest.parse", "fail", "MMT-RUN lines but no guest KTAP document"))
     return out
 
 
 def mmt_results(lines):
+    """The host-side harness's own result lines (host tests, comparisons
+    of several boots, builds): MMT-TEST ok|not ok|skip NAME # why."""
     out = []
     for l in lines:
         m = re.match(r"^MMT-TEST (ok|not ok|skip) (\S+)(?: # (.*))?", l)
         if m:
             st = {"ok": "ok", "not ok": "fail", "skip": "skip"}[m.group(1)]
-            out.append((m.group(2), st, m.group(3) or ""))
+            out.append(("host:" + m.group(2), st, m.group(3) or ""))
     return out
 
 
@@ -72,8 +135,7 @@ def cmd_tests(logs):
     for path in logs:
         tag = os.path.basename(path).rsplit(".", 1)[0]
         lines = log_lines(path)
-        res = [("kunit:" + n, s, w) for n, s, w in kunit_results(lines)]
-        res += [("guest:" + n, s, w) for n, s, w in mmt_results(lines)]
+        res = ktap_results(lines) + mmt_results(lines)
         for name, st, why in res:
             counts[st] += 1
             word = {"ok": "PASS", "fail": "FAIL", "skip": "SKIP"}[st]

@@ -12,7 +12,7 @@ awk '/^Node/ { node = $2; sub(",", "", node); zone = $4 }
 sed 's/,//g; s/^/MMT-BUDDY /' /proc/buddyinfo | tr -s ' '
 grep -E '^Node' /proc/pagetypeinfo | sed 's/,//g; s/^/MMT-PTI /' | tr -s ' '
 grep -E '^nr_free_pages ' /proc/vmstat | sed 's/^/MMT-VMSTAT /'
-kpfruns || t_fail layout.kpageflags "kpfruns failed"
+if kpfruns; then t_ok layout.kpageflags; else t_fail layout.kpageflags "kpfruns failed"; fi
 grep -o 'memmap_init: kind=early.*' $T/trace 2>/dev/null |
 	sed -n 's/.* nr_pages=\([0-9]*\) mode=\([a-z]*\) .*/MMT-EARLY \1 \2/p'
 grep -o 'memmap_init: kind=deferred.*' $T/trace 2>/dev/null | sed 's/^memmap_init: /MMT-DEFERRED /'

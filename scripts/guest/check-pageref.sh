@@ -11,8 +11,10 @@ if [ "$(cat $ev 2>/dev/null)" != 1 ]; then
 	t_fail pageref.enabled "page_ref_set is not enabled (CONFIG_DEBUG_PAGE_REF and trace_event=page_ref:page_ref_set?)"
 	exit 0
 fi
+t_ok pageref.enabled
 # the only event enabled: every entry is a page_ref_set
 others=$(grep -lx 1 $T/events/*/*/enable 2>/dev/null | grep -vc page_ref_set)
-[ "$others" = 0 ] || t_fail pageref.only-event "$others other events enabled: the count would mix them"
+if [ "$others" = 0 ]; then t_ok pageref.only-event
+else t_fail pageref.only-event "$others other events enabled: the count would mix them"; fi
 n=$(cat $T/per_cpu/cpu*/stats | awk '$1 == "entries:" || $1 == "overrun:" { n += $2 } END { print n + 0 }')
 echo "MMT-COUNT page_ref_set $n"

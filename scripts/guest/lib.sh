@@ -2,9 +2,40 @@
 # Guest-side helpers shared by the check and bench scripts (busybox sh).
 T=/sys/kernel/tracing
 
-t_ok()   { echo "MMT-TEST ok $1"; }
-t_fail() { echo "MMT-TEST not ok $1 # $2"; }
-t_skip() { echo "MMT-TEST skip $1 # $2"; }
+# Test results are KTAP (Documentation/dev-tools/ktap.rst), one flat
+# document per boot (or per target.sh workload), read with the kernel's own
+# KUnit parser like the KUnit suites before it: ktap_start prints the
+# version line, t_ok/t_fail/t_skip one numbered result line each, and
+# ktap_totals the kselftest-style totals. The number and the totals live in
+# a file, not in shell variables as in the tree's ktap_helpers.sh: results
+# are printed from subshells (pipelines, $(...)) too. There is no plan line:
+# how many results a script gives is known only at its end, and KTAP lets the
+# plan be omitted then.
+KTAP_STATE=${MMT_KTAP_STATE:-/tmp/mmt-ktap}
+ktap_start() { : > "$KTAP_STATE"; printf 'KTAP version 1\n# mmt guest tests: %s\n' "${1:-}"; }
+# ktap_why TEXT: a reason on one line, its '#' escaped (KTAP: a " # SKIP" in
+# a failure's reason would make it a skip), and never a directive word first.
+ktap_why() {
+	_kw=$(echo "$1" | tr -s '\n' ' ' | sed 's/^ *//; s/ *$//; s/#/\\#/g')
+	case $_kw in SKIP*|TODO*|XFAIL*) _kw="- $_kw" ;; esac
+	echo "${_kw:-$2}"
+}
+# ktap_result pass|fail|skip NAME [WHY]: the next numbered result line.
+ktap_result() {
+	echo "$1" >> "$KTAP_STATE"
+	_kn=$(( $(wc -l < "$KTAP_STATE") ))
+	case $1 in
+	pass) echo "ok $_kn $2" ;;
+	fail) echo "not ok $_kn $2 # $(ktap_why "$3" failed)" ;;
+	skip) echo "ok $_kn $2 # SKIP $(ktap_why "$3")" ;;
+	esac
+}
+t_ok()   { ktap_result pass "$1"; }
+t_fail() { ktap_result fail "$1" "$2"; }
+t_skip() { ktap_result skip "$1" "$2"; }
+ktap_totals() {
+	echo "# Totals: pass:$(grep -c '^pass$' "$KTAP_STATE") fail:$(grep -c '^fail$' "$KTAP_STATE") xfail:0 xpass:0 skip:$(grep -c '^skip$' "$KTAP_STATE") error:0"
+}
 # t_check NAME COMMAND...: one test, passed when COMMAND succeeds.
 t_check() {
 	n=$1; shift
