@@ -40,7 +40,7 @@ check: ## the test command: build, boot, KUnit + guest tests; ends 'N passed, N 
 	scripts/check.sh
 check-full: ## the config matrix (distro, debug, KASAN, ...; CONFIGS= to pick, ~3 h): ends 'N passed, N failed'
 	scripts/check-full.sh
-stress: ## stress and fault tests in one guest (~30 min): rebinds, hotplug under pressure, failures
+stress: ## stress and fault tests in one guest (~6 min): rebinds, hotplug under pressure, failures
 	scripts/stress.sh
 bench: ## the benchmark: build/bench/results.json and a table
 	bench-deferred/bench.sh

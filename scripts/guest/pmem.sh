@@ -17,7 +17,8 @@ pmem_pages() { sed -n 's/.*"size":\([0-9]*\).*/\1/p' /tmp/ns.json | head -n 1 | 
 # pmem_series MODE MAP ALIGN REBINDS MIB: a series on one configuration:
 # every mode's first bind (a create), a MIB-MiB pattern written, REBINDS
 # rounds of one rebind per mode, modes interleaved, the pattern checked
-# every PMEM_CHECK_EVERY [10] rounds and at the end; each bind with every
+# every PMEM_CHECK_EVERY [10] rounds and at the end (then PMEM_AT_CHECK
+# ROUND runs, if set); each bind with every
 # CPU cap of PMEM_CAPS. Each rebind's wall time (ndctl disable +
 # enable) goes to /tmp/pmem.wall as "MODE NS", the traced events to
 # /tmp/pmem.ev (series_events). Non-zero, with the reason on stderr, on any
@@ -54,6 +55,7 @@ pmem_series() {
 		done
 		if [ $((i % ${PMEM_CHECK_EVERY:-10})) = 0 ] || [ $i = "$n" ]; then
 			pattern check "$dev" "$mib" "$seed" || { series_stop; echo "data lost after rebind round $i" >&2; return 1; }
+			[ -z "${PMEM_AT_CHECK:-}" ] || $PMEM_AT_CHECK "$i"
 		fi
 		i=$((i + 1))
 	done
