@@ -163,15 +163,13 @@ run_config() (
 	MEM=4G NODES=$nodes CPUS=2 RUN='' TIMEOUT=1800 boot kunit kunit.enable=1 kunit.autorun=1 \
 		kunit.filter_glob=memmap_template check_pages=1 || rc=$?
 	result "$name" "full.$name.kunit-boot" "$rc" "$(why kunit)"
-	cp "$LOGS/full-$name-kunit.log" "$OUT/$name-kunit.log" 2>/dev/null || true
 
 	case $kind in
 	hotplug)
 		say "check-full $name: memory hotplug in every mode"
 		rc=0
 		MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 boot hotplug kunit.enable=0 || rc=$?
-		result "$name" "full.$name.hotplug-boot" "$rc" "$(why hotplug)"
-		cp "$LOGS/full-$name-hotplug.log" "$OUT/$name-hotplug.log" 2>/dev/null || true ;;
+		result "$name" "full.$name.hotplug-boot" "$rc" "$(why hotplug)" ;;
 	layout|pageref)
 		[ "$flags" = --no-trace ] || trace=(trace_event=memmap:memmap_init trace_clock=global)
 		for run in off-1 off-2 off-3 off-4 off-5 off-6 off-7 off-8 nt-1 nt-2 nt-3 nt-4; do
@@ -195,12 +193,12 @@ run_config() (
 		else
 			python3 "$TOP"/scripts/compare-count.py "full.$name" "${cmp[@]}" >> "$OUT/$name.log" || rc=$?
 		fi
-		[ $rc = 0 ] || result "$name" "full.$name.compare" "$rc" "the comparison exited $rc"
-		# the guests' own results (KTAP) count too
-		for run in "$LOGS/full-$name"-layout-*.log; do
-			[ ! -f "$run" ] || cp "$run" "$OUT/$name-${run#"$LOGS/full-$name-"}"
-		done ;;
+		[ $rc = 0 ] || result "$name" "full.$name.compare" "$rc" "the comparison exited $rc" ;;
 	esac
+	# every guest's log, for its own results (KTAP): full-NAME-X.log -> NAME-X.log
+	for g in "$LOGS/full-$name"-*.log; do
+		[ ! -f "$g" ] || cp "$g" "$OUT/$name-${g#"$LOGS/full-$name-"}"
+	done
 )
 
 for c in $CONFIGS; do

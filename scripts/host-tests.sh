@@ -350,26 +350,20 @@ FAIL k/guest:e  (second)
 	[ "$out" = "$want" ]; t harness.ktap-kunit-and-guest $? "got: $(echo "$out" | tr '\n' '|')"
 	grep -qx '# Totals: pass:2 fail:3 xfail:0 xpass:0 skip:1 error:0' "$d/k.log"
 	t harness.ktap-totals $? "$(grep Totals "$d/k.log")"
-	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' 'ok 1 b' > "$d/dup.log"
-	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/dup.log")
-	grep -q '^FAIL dup/guest.parse' <<<"$out"
-	t harness.ktap-numbering-error-fails $? "a repeated test number was not reported"
-	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'MMT-LAYOUT-END' > "$d/none.log"
-	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/none.log")
-	grep -q '^FAIL none/guest.parse' <<<"$out"
-	t harness.ktap-no-results-fails $? "a guest document without results passed"
-	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' 'not ok 2 b #' > "$d/bad.log"
-	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/bad.log")
-	grep -q '^FAIL bad/guest.parse' <<<"$out"
-	t harness.ktap-unread-result-fails $? "a result line the parser did not read vanished: $(echo "$out" | tr '\n' '|')"
-	printf '%s\n' 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0' > "$d/tot.log"
-	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/tot.log")
-	grep -q '^FAIL tot/guest.totals' <<<"$out"
-	t harness.ktap-totals-mismatch-fails $? "a result missing from the totals passed: $(echo "$out" | tr '\n' '|')"
-	printf '%s\n' 'MMT-BOOTED x 1.0' 'MMT-RUN check-x' 'MMT-DONE' > "$d/nodoc.log"
-	out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$d/nodoc.log")
-	grep -q '^FAIL nodoc/guest.parse' <<<"$out"
-	t harness.ktap-run-without-document-fails $? "scripts ran but no document was read: $(echo "$out" | tr '\n' '|')"
+	# rejected NAME TEST WHY LINE...: a log of LINEs gives FAIL NAME/TEST
+	rejected() {
+		local f=$d/$1.log test=$2 why=$3; shift 3
+		printf '%s\n' "$@" > "$f"
+		out=$(BUILD=$BUILD python3 "$TOP"/scripts/results.py tests "$f")
+		grep -q "^FAIL $(basename "$f" .log)/$test" <<<"$out"
+		t "harness.ktap-$why" $? "no FAIL $test: $(echo "$out" | tr '\n' '|')"
+	}
+	rejected dup guest.parse numbering-error-fails 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' 'ok 1 b'
+	rejected none guest.parse no-results-fails 'KTAP version 1' '# mmt guest tests: x' 'MMT-LAYOUT-END'
+	rejected bad guest.parse unread-result-fails 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' 'not ok 2 b #'
+	rejected tot guest.totals totals-mismatch-fails 'KTAP version 1' '# mmt guest tests: x' 'ok 1 a' \
+		'# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0'
+	rejected nodoc guest.parse run-without-document-fails 'MMT-BOOTED x 1.0' 'MMT-RUN check-x' 'MMT-DONE'
 }
 
 groups=(tree base layout stats kconfig settings ram qemu make progress host ktap)

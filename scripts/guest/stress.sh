@@ -39,8 +39,7 @@ same_state() {
 # a per-rebind leak (a slope) from caches filled once (a step). t_check
 # keeps the series' output, so the snapshots wait in a file.
 pmem_snap() {
-	[ $(($2 % 10)) = 0 ] && echo "MMT-STATE pmem $1-$(($2 * 4)) $(state)" >> /tmp/pmem.snaps
-	return 0
+	[ $(($2 % 10)) != 0 ] || snap pmem "$1-$(($2 * 4))" >> /tmp/pmem.snaps
 }
 modprobe dax_pmem
 # series_start grows the trace buffers to 16 MiB a CPU: back to this size
