@@ -3,9 +3,10 @@
 # any named as arguments (make check-full's sparse and cross compilers).
 . "$(dirname "$0")/lib.sh"
 
+# libmailtools-perl: git send-email's Mail::Address (git-email only recommends it).
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod rsync
       ccache qemu-system-x86 busybox-static bash-static ndctl daxctl linux-perf python3 python3-ply python3-git gnuplot-nox git xz-utils
-      b4 git-email openssl "$@")
+      b4 git-email libmailtools-perl openssl "$@")
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
