@@ -12,6 +12,7 @@ import stats  # noqa: E402
 
 
 def t(name, ok, why=""):
+    why = " ".join(str(why).split())     # one line, whatever the output was
     print(f"MMT-TEST {'ok' if ok else 'not ok'} stats.{name}" + ("" if ok else f" # {why}"))
 
 
@@ -32,3 +33,33 @@ z = stats.fmt_ratio([10, 11, 9, 10, 12], [3, 0, 4, 3, 0])
 t("zero-denominator-no-nan", "nan" not in z, z)
 r0, ci0 = stats.ratio_ci([1, 2], [0, 0])
 t("all-zero-denominator-inf", math.isinf(r0) and all(math.isinf(x) for x in ci0), f"{r0} {ci0}")
+
+# ab-compare.py: a row measured on one kernel only is an error, and a real
+# difference between the kernels is reported as one.
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+
+
+def doc(rows):
+    return {"accel": "tcg", "results": [
+        {"workload": w, "where": "tcg", "params": {"gib": 1}, "mode": "nt", "metric": "ns", "unit": "ns",
+         "samples": s, "median": sorted(s)[len(s) // 2]} for w, s in rows]}
+
+
+same = [100 + rng.gauss(0, 2) for _ in range(10)]
+with tempfile.TemporaryDirectory() as d:
+    def run(a, b):
+        for n, x in (("a", a), ("b", b)):
+            with open(os.path.join(d, n + ".json"), "w") as f:
+                json.dump(doc(x), f)
+        return subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                            "ab-compare.py"),
+                               os.path.join(d, "a.json"), os.path.join(d, "b.json")],
+                              capture_output=True, text=True)
+    p = run([("w1", same), ("w2", same)], [("w1", same)])
+    t("ab-missing-row-fails", p.returncode != 0 and "only in" in p.stderr, f"rc {p.returncode}: {p.stderr}")
+    p = run([("w1", same), ("w2", same)], [("w1", same), ("w2", [x * 1.5 for x in same])])
+    lines = {l.split("|")[1].strip(): l for l in p.stdout.splitlines() if l.startswith("| w")}
+    t("ab-shift-found", p.returncode == 0 and lines.get("w2", "").endswith("| no |")
+      and lines.get("w1", "").endswith("| yes |") and "1 with B/A" in p.stdout, p.stdout + p.stderr)

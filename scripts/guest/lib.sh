@@ -82,7 +82,10 @@ perf_calls() {
 # The modes to compare in one boot, in the order each round of a series runs
 # them: off, cached, nt and auto through the series' run-time switch for
 # measurements (debugfs), or just "base" on a kernel without it.
-MODE_KNOB=/sys/kernel/debug/memmap_template/mode
+# mmt.mode_knob=PATH names another switch: bench-deferred/ab-interface.sh's
+# kernel with the interface before the narrowing has a module parameter.
+MODE_KNOB=$(sed -n 's/.*mmt\.mode_knob=\([^ ]*\).*/\1/p' /proc/cmdline)
+MODE_KNOB=${MODE_KNOB:-/sys/kernel/debug/memmap_template/mode}
 modes() { if [ -w $MODE_KNOB ]; then echo off cached nt auto; else echo base; fi; }
 set_mode() { [ "$1" = base ] || echo "$1" > $MODE_KNOB; }
 # mode_ok ASKED USED: the kernel used the mode asked for (auto: cached or nt).
