@@ -17,7 +17,7 @@
 #= NODESET     bench: NUMA node counts [2] (full run: "1 2")
 #= BOOTS       bench: boots per mode and guest [10]; MODES [off cached nt auto]
 #= REBINDS     bench: pmem rebinds [30]; LOADS test_hmm loads [30]; more: bench-deferred/bench.sh
-#= CONFIGS     check-full: which configurations [all: distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref]
+#= CONFIGS     check-full: which configurations [all: sparse cross kunit-arm64 distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect]
 #= MEM         one guest by hand, scripts/boot.sh NAME: MEM NODES CPUS PMEM ... (its header)
 
 help: ## this list (the default target)

@@ -10,8 +10,10 @@
 # W=1 on the x86-64 objects the series touches, scripts/sparse-check.sh),
 # cross (the series on arm64, riscv64, ppc64le and i386 with Debian's cross
 # compilers, scripts/cross-build.sh: CROSS_STEPS [w1], "w1 vmlinux" for
-# whole kernels, over an hour each here) and bisect (every commit builds
-# with W=1, scripts/bisect-check.sh). Ends with 'N passed, N failed'.
+# whole kernels, over an hour each here), kunit-arm64 (the KUnit suite on
+# arm64 under QEMU with kunit.py, scripts/kunit-arch.sh) and bisect (every
+# commit builds with W=1, scripts/bisect-check.sh). Ends with 'N passed,
+# N failed'.
 #
 #   CONFIGS="distro debug ..." make check-full     (default: all, in the order below)
 #
@@ -19,7 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP"/scripts/preflight.sh
 
-ALL="sparse cross distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect"
+ALL="sparse cross kunit-arm64 distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect"
 CONFIGS=${CONFIGS:-$ALL}
 for c in $CONFIGS; do
 	[[ " $ALL " == *" $c "* ]] || die "CONFIGS: unknown configuration '$c' (known: $ALL)"
@@ -210,6 +212,8 @@ for c in $CONFIGS; do
 	cross) STEPS=${CROSS_STEPS:-w1} CROSS=$BUILD/full/cross "$TOP"/scripts/cross-build.sh "$TREE" > "$OUT/$c.log" || true
 	       # config and each step, for each of the 4 arches
 	       want=$(( 4 * (1 + $(wc -w <<<"${CROSS_STEPS:-w1}")) )) ;;
+	kunit-arm64) "$TOP"/scripts/kunit-arch.sh arm64 > /dev/null || true
+		cp "$LOGS/kunit-arm64.log" "$OUT/$c.log" || true ;;
 	bisect) "$TOP"/scripts/bisect-check.sh > "$OUT/$c.log" || true
 		want=$(git -C "$TREE" rev-list --count base..HEAD) ;;
 	*) run_config "$c" || echo "MMT-TEST not ok full.$c.ran # stopped with status $?: see the messages above" >> "$OUT/$c.log" ;;
