@@ -40,6 +40,7 @@ if command -v ccache >/dev/null; then
 fi
 out=$LOGS/kunit-$arch.log
 mkdir -p "$LOGS"
+rm -f "$out" "$out.raw"	# a run that dies early must not leave the last one's results
 say "kunit.py run --arch=$arch --kunitconfig=mm/tests (QEMU TCG, build/kunit-$arch): the first build takes a while"
 start=$(date +%s)
 touch "$BUILD/.kunit-$arch-start"
@@ -49,10 +50,10 @@ progress "kunit.py $arch" built env -C "$TREE" python3 tools/testing/kunit/kunit
 	--cross_compile="$prefix" --kunitconfig=mm/tests "${add[@]}" "${cc[@]}" --build_dir="$BUILD/kunit-$arch" \
 	--jobs="$JOBS" --timeout="${TIMEOUT:-1200}" --raw_output=kunit > "$out.raw" || rc=$?
 sed -n '/^KTAP version\|^TAP version/,$p' "$out.raw" > "$out"
-if [ -s "$out" ]; then
+if [ -s "$out" ] && [ "$rc" = 0 ]; then
 	echo "MMT-TEST ok kunit-$arch.ran # $(( $(date +%s) - start )) s" >> "$out"
 else
-	echo "MMT-TEST not ok kunit-$arch.ran # kunit.py exited $rc without KTAP: $(tail -n 3 "$out.raw" | tr '\n' ' ')" >> "$out"
+	echo "MMT-TEST not ok kunit-$arch.ran # kunit.py exited $rc$([ -s "$out" ] || echo ' without KTAP'): $(tail -n 3 "$out.raw" | tr '\n' ' ')" >> "$out"
 fi
 say "kunit $arch: $(( $(date +%s) - start )) s"
 exec python3 "$TOP"/scripts/results.py tests "$out"

@@ -63,3 +63,23 @@ with tempfile.TemporaryDirectory() as d:
     lines = {l.split("|")[1].strip(): l for l in p.stdout.splitlines() if l.startswith("| w")}
     t("ab-shift-found", p.returncode == 0 and lines.get("w2", "").endswith("| no |")
       and lines.get("w1", "").endswith("| yes |") and "1 with B/A" in p.stdout, p.stdout + p.stderr)
+    # per-round files: the interval resamples rounds; a 1.5x shift in every
+    # round is found, and one wild round among equal ones does not decide
+    def run_rounds(a_rounds, b_rounds):
+        paths = []
+        for n, side in (("a", a_rounds), ("b", b_rounds)):
+            ps = []
+            for i, x in enumerate(side):
+                ps.append(os.path.join(d, f"{n}{i}.json"))
+                with open(ps[-1], "w") as f:
+                    json.dump(doc([("w1", x)]), f)
+            paths.append(",".join(ps))
+        return subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                            "ab-compare.py")] + paths,
+                              capture_output=True, text=True)
+    rounds = [[100 + rng.gauss(0, 2) for _ in range(8)] for _ in range(6)]
+    p = run_rounds(rounds, [[x * 1.5 for x in r] for r in rounds])
+    t("ab-rounds-shift-found", p.returncode == 0 and "| no |" in p.stdout and "rounds resampled" in p.stdout,
+      p.stdout + p.stderr)
+    p = run_rounds(rounds, rounds[:5] + [[x * 3 for x in rounds[5]]])
+    t("ab-rounds-one-wild-round", p.returncode == 0 and "| yes |" in p.stdout, p.stdout + p.stderr)

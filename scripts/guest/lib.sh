@@ -84,9 +84,11 @@ perf_calls() {
 # measurements (debugfs), or just "base" on a kernel without it.
 # mmt.mode_knob=PATH names another switch: bench-deferred/ab-interface.sh's
 # kernel with the interface before the narrowing has a module parameter.
-MODE_KNOB=$(sed -n 's/.*mmt\.mode_knob=\([^ ]*\).*/\1/p' /proc/cmdline)
-MODE_KNOB=${MODE_KNOB:-/sys/kernel/debug/memmap_template/mode}
-modes() { if [ -w $MODE_KNOB ]; then echo off cached nt auto; else echo base; fi; }
+# A switch named there that is missing still gets all four modes: the writes
+# fail and so does each bench's check of the mode the kernel used.
+MODE_KNOB_ASKED=$(sed -n 's/.*mmt\.mode_knob=\([^ ]*\).*/\1/p' /proc/cmdline)
+MODE_KNOB=${MODE_KNOB_ASKED:-/sys/kernel/debug/memmap_template/mode}
+modes() { if [ -w $MODE_KNOB ] || [ -n "$MODE_KNOB_ASKED" ]; then echo off cached nt auto; else echo base; fi; }
 set_mode() { [ "$1" = base ] || echo "$1" > $MODE_KNOB; }
 # mode_ok ASKED USED: the kernel used the mode asked for (auto: cached or nt).
 mode_ok() {
