@@ -16,8 +16,8 @@
 #                   (HOTPLUG_ROUNDS [3]), each a series of the four modes
 #                   switched through the kernel's run-time switch
 # Writes build/ab-interface/{series,old-interface}.json, ab.md and ab.png:
-# per row the medians and old-interface/series with its paired bootstrap
-# 95% CI. `ab-interface.sh report` remakes them from the logs (same ROUNDS).
+# per row the medians and old-interface/series with a bootstrap 95% CI that
+# resamples whole rounds (scripts/ab-compare.py). `ab-interface.sh report` remakes them from the logs (same ROUNDS).
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$TOP"/scripts/preflight.sh
 
