@@ -5,6 +5,7 @@
 .PHONY: help all setup tree export kernel initramfs check check-full stress bench mail mail-check clean
 .DEFAULT_GOAL := help
 
+#= ARCH        x86_64 [default] or arm64 (QEMU -M virt, cross gcc; in build/arm64): the guests' architecture
 #= ACCEL       tcg [default] or kvm (needs a usable /dev/kvm): how QEMU runs guests
 #= OVERCOMMIT  1: boot guests larger than this host backs (MemTotal less 2 GiB)
 #= KSRC        a Linux 7.2.13 tree to start from (else SHARED's .deb, else apt)
@@ -17,7 +18,7 @@
 #= NODESET     bench: NUMA node counts [2] (full run: "1 2")
 #= BOOTS       bench: boots per mode and guest [10]; MODES [off cached nt auto]
 #= REBINDS     bench: pmem rebinds [30]; LOADS test_hmm loads [30]; more: bench-deferred/bench.sh
-#= CONFIGS     check-full: which configurations [all: sparse cross kunit-arm64 distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect]
+#= CONFIGS     check-full: which configurations [all: sparse cross kunit-arm64 arm64 distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect]
 #= MEM         one guest by hand, scripts/boot.sh NAME: MEM NODES CPUS PMEM ... (its header)
 
 help: ## this list (the default target)
@@ -49,4 +50,4 @@ mail: ## the series as numbered mails + cover letter in build/mail: [V=n] [RFC=1
 mail-check: ## checkpatch, git am and b4 on build/mail
 	scripts/mail-check.sh build/mail
 clean: ## remove objects, initramfs, logs and bench results (build/linux stays)
-	rm -rf build/obj build/initramfs build/initramfs.cpio build/logs build/bench build/full
+	rm -rf build/obj build/initramfs build/initramfs.cpio build/logs build/bench build/full build/arm64

@@ -21,6 +21,10 @@
 #   native:        bench-deferred/native.sh: the kernel's own code natively
 # Writes build/bench/results.json and prints a table. ACCEL=kvm on hosts where
 # KVM boots the guest; every number is labelled with where it ran.
+# ARCH=arm64 (build/arm64/bench): the boot-time rows, and an in-boot guest
+# without legacy pmem (x86_64's): test_hmm, GPU-scale registration and
+# hotplug, booted through UEFI for its pc-dimms; no perf figures (the arm64
+# initramfs has no perf) and no native rows (this host is x86_64).
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$TOP"/scripts/preflight.sh
 
@@ -35,8 +39,13 @@ init_guest() { MEM=${1}G NODES=$2 CPUS=2 RUN=bench-deferred "${@:3}"; }
 # 16 GiB of RAM: 8 GiB of it is the legacy pmem, the rest must hold the
 # memmap of the largest device-private registration (80 GiB: 1.25 GiB).
 pmem_guest() {
-	MEM=16G NODES=1 CPUS=2 PMEM='8G!8G' SLOTS=2 DIMMS=2 RUN=bench-pmem,bench-hmm,bench-gpu,check-hotplug \
-		TIMEOUT=${PMEM_TIMEOUT:-3600} "$@"
+	if [ "$ARCH" = x86_64 ]; then
+		MEM=16G NODES=1 CPUS=2 PMEM='8G!8G' SLOTS=2 DIMMS=2 RUN=bench-pmem,bench-hmm,bench-gpu,check-hotplug \
+			TIMEOUT=${PMEM_TIMEOUT:-3600} "$@"
+	else
+		MEM=16G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=bench-hmm,bench-gpu,check-hotplug \
+			TIMEOUT=${PMEM_TIMEOUT:-3600} "$@"
+	fi
 }
 large_pmem_guest() { MEM=$(($1 + 8))G NODES=1 CPUS=2 PMEM="${1}G!8G" RUN=bench-pmem TIMEOUT=${PMEM_TIMEOUT:-3600} "${@:2}"; }
 
@@ -44,6 +53,7 @@ large_pmem_guest() { MEM=$(($1 + 8))G NODES=1 CPUS=2 PMEM="${1}G!8G" RUN=bench-p
 whole BOOTS; whole REBINDS; whole LOADS; whole GPU_LOOPS; whole HOTPLUG_ROUNDS
 whole_list SIZES; whole_list NODESET
 [ -z "${PMEM_LARGE_GIB:-}" ] || whole_list PMEM_LARGE_GIB
+[ -z "${PMEM_LARGE_GIB:-}" ] || [ "$ARCH" = x86_64 ] || die "PMEM_LARGE_GIB=$PMEM_LARGE_GIB: legacy pmem is x86_64's, not $ARCH's"
 read -ra modes <<<"$MODES"
 [ ${#modes[@]} -gt 0 ] || die "MODES is empty: want some of off cached nt auto"
 for mode in "${modes[@]}"; do
@@ -55,7 +65,7 @@ pmem_guest check_guest
 for pg in ${PMEM_LARGE_GIB:-}; do large_pmem_guest "$pg" check_guest; done
 check_disk
 
-out=$BUILD/bench
+out=$ABUILD/bench
 mkdir -p "$out"
 "$TOP"/scripts/prepare.sh
 rm -f "$LOGS"/bench-*.log
@@ -80,7 +90,7 @@ for mem in $SIZES; do
 		done
 	done
 done
-say "bench: pmem binds, test_hmm and GPU-scale registration, memory hotplug"
+say "bench: $([ "$ARCH" = x86_64 ] && echo "pmem binds, ")test_hmm and GPU-scale registration, memory hotplug"
 pmem_guest "$TOP"/scripts/boot.sh bench-pmem-hmm \
 	kunit.enable=0 mmt.rebinds="$REBINDS" mmt.loads="$LOADS" mmt.gpu_gib="${GPU_GIB:-1,4,16}" mmt.gpu_loops="$GPU_LOOPS" \
 	mmt.hotplug_rounds="$HOTPLUG_ROUNDS"
@@ -90,7 +100,11 @@ for pg in ${PMEM_LARGE_GIB:-}; do
 	say "bench: pmem binds, ${pg} GiB namespace"
 	large_pmem_guest "$pg" "$TOP"/scripts/boot.sh "bench-pmem-${pg}g" kunit.enable=0 mmt.rebinds="$REBINDS"
 done
-say "bench: native, the kernel's own code on this machine's memory (no TCG)"
-"$TOP"/bench-deferred/native.sh
+if [ "$ARCH" = "$(uname -m)" ]; then
+	say "bench: native, the kernel's own code on this machine's memory (no TCG)"
+	"$TOP"/bench-deferred/native.sh
+else
+	say "bench: no native rows: the guests are $ARCH, this host is $(uname -m) (docs/arm64.md)"
+fi
 say "bench: done in $(( $(date +%s) - start )) s"
 exec "$TOP"/bench-deferred/report.sh

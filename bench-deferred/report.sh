@@ -4,9 +4,9 @@
 # make bench ends with it; run alone, it remakes the report from the logs.
 . "$(dirname "$0")/../scripts/lib.sh"
 
-out=$BUILD/bench
+out=$ABUILD/bench
 mkdir -p "$out"
-KERNEL_RELEASE=$(make -s -C "$TREE" O="$OBJ" kernelrelease) ACCEL=${ACCEL:-tcg} \
+KERNEL_RELEASE=$(kmake kernelrelease) ACCEL=${ACCEL:-tcg} ARCH=$ARCH \
 	python3 "$TOP"/scripts/results.py bench "$out/results.json" "$LOGS"/bench-*.log | tee "$out/results.md"
 # perf's own figures (ftrace latency histograms, cpu-clock top symbols, perf stat)
 grep -h '^MMT-PERF' "$LOGS"/bench-*.log | sed 's/^MMT-PERF //' > "$out/perf.txt" || true

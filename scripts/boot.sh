@@ -10,7 +10,10 @@
 #   DIMMS [0] pc-dimms of DIMM_SIZE [1G] present at boot on node 0 (ACPI
 #   memory devices: added through memory hotplug, offline until onlined);
 #   RUN guest scripts for mmt.run=; TIMEOUT [600] seconds;
-#   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [build/obj bzImage, build/initramfs.cpio];
+#   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [OBJ's bzImage or Image, the initramfs];
+#   ARCH [x86_64] or arm64: qemu-system-aarch64 -M virt, booted from QEMU's
+#   device tree, or through UEFI with ACPI when pc-dimms are asked for
+#   (QEMU plugs them only through its ACPI event device; docs/arm64.md);
 #   OVERCOMMIT [0] 1 to boot a guest larger than this host can back.
 # Settings that make no sense are refused first, and so is a guest larger
 # than the host can back (scripts/preflight.sh; docs/harness.md, Preflight).
@@ -23,16 +26,26 @@
 
 name=${1:?usage: boot.sh NAME [KERNEL ARGS...]}; shift
 guest_settings	# the settings above, defaulted and checked before anything else
-KERNEL=${KERNEL:-$OBJ/arch/x86/boot/bzImage} INITRD=${INITRD:-$BUILD/initramfs.cpio}
+KERNEL=${KERNEL:-$OBJ/$KIMAGE} INITRD=${INITRD:-$ABUILD/initramfs.cpio}
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL: run 'make kernel'"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD: run 'make initramfs'"
 mkdir -p "$LOGS"
 log=$LOGS/$name.log
 
 # One socket per node, so that CPUs of different nodes share no LLC.
-args=(-machine pc -cpu max -smp "$CPUS,sockets=$NODES,cores=$((CPUS / NODES)),threads=1" -nographic -no-reboot -nodefaults
+args=(-smp "$CPUS,sockets=$NODES,cores=$((CPUS / NODES)),threads=1" -nographic -no-reboot -nodefaults
       -serial "file:$log" -kernel "$KERNEL" -initrd "$INITRD")
-extra=""
+extra="" console=ttyS0
+if [ "$ARCH" = arm64 ]; then
+	# pauth-impdef: QEMU's own pointer-authentication hash; the
+	# architected QARMA is many times slower under TCG
+	args+=(-machine virt,gic-version=3 -cpu max,pauth-impdef=on)
+	console=ttyAMA0
+	# pc-dimms need the firmware's ACPI (the virt machine's generic event device)
+	[ "$SLOTS" = 0 ] || args+=(-bios "$AA64_FIRMWARE")
+else
+	args+=(-machine pc -cpu max)
+fi
 case $ACCEL in
 # One TCG thread per vCPU (MTTCG), so that two nodes' deferred init runs in
 # parallel as on hardware (MTTCG=0: one thread for all vCPUs). tsc=unstable:
@@ -45,7 +58,8 @@ case $ACCEL in
 # boots, and sched_clock() then reads 0 until the late calibration, so the
 # early memmap init could not be timed; the guest's TSC runs at the host's.
 tcg) args+=(-accel "tcg,thread=$([ "${MTTCG:-1}" = 1 ] && echo multi || echo single),tb-size=512")
-     extra="tsc=unstable tsc_early_khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)" ;;
+     [ "$ARCH" != x86_64 ] ||
+	extra="tsc=unstable tsc_early_khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)" ;;
 kvm) args+=(-accel kvm) ;;
 esac
 memopt="$MEM"
@@ -69,14 +83,14 @@ if [ "$NODES" -gt 1 ]; then
 else
 	args+=(-object "memory-backend-ram,id=ram0,size=${mem_g}G,reserve=off" -machine memory-backend=ram0)
 fi
-cmdline="console=ttyS0,115200 panic=-1 oops=panic loglevel=7 $extra ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
+cmdline="console=$console,115200 panic=-1 oops=panic loglevel=7 $extra ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
 args+=(-append "$cmdline")
 
-say "boot $name: $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM}$([ "$DIMMS" = 0 ] || echo ", $DIMMS x $DIMM_SIZE pc-dimm") (log: ${log#$TOP/})"
+say "boot $name: $ARCH $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM}$([ "$DIMMS" = 0 ] || echo ", $DIMMS x $DIMM_SIZE pc-dimm") (log: ${log#$TOP/})"
 : > "$log"
 start=$(date +%s%N)
 set +e
-timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 "${args[@]}" </dev/null &
+timeout --foreground -k 10 "$TIMEOUT" "$QEMU" "${args[@]}" </dev/null &
 qpid=$!
 # Progress: each MMT-RUN line as the guest reaches it, and each failed test.
 ( tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | grep --line-buffered -aE '^(MMT-(RUN|BOOTED|PROGRESS)|not ok )' |

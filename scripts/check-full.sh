@@ -11,7 +11,9 @@
 # cross (the series on arm64, riscv64, ppc64le and i386 with Debian's cross
 # compilers, scripts/cross-build.sh: CROSS_STEPS [w1], "w1 vmlinux" for
 # whole kernels, over an hour each here), kunit-arm64 (the KUnit suite on
-# arm64 under QEMU with kunit.py, scripts/kunit-arch.sh) and bisect (every
+# arm64 under QEMU with kunit.py, scripts/kunit-arch.sh), arm64 (the whole
+# of ARCH=arm64 make check: one result, its count line; its own results are
+# in build/arm64/logs and check-full's arm64.out) and bisect (every
 # commit builds with W=1, scripts/bisect-check.sh). Ends with 'N passed,
 # N failed'.
 #
@@ -21,7 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP"/scripts/preflight.sh
 
-ALL="sparse cross kunit-arm64 distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect"
+ALL="sparse cross kunit-arm64 arm64 distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect"
 CONFIGS=${CONFIGS:-$ALL}
 for c in $CONFIGS; do
 	[[ " $ALL " == *" $c "* ]] || die "CONFIGS: unknown configuration '$c' (known: $ALL)"
@@ -214,6 +216,13 @@ for c in $CONFIGS; do
 	       want=$(( 4 * (1 + $(wc -w <<<"${CROSS_STEPS:-w1}")) )) ;;
 	kunit-arm64) "$TOP"/scripts/kunit-arch.sh arm64 > /dev/null || true
 		cp "$LOGS/kunit-arm64.log" "$OUT/$c.log" || true ;;
+	arm64) rc=0; ARCH=arm64 "$TOP"/scripts/check.sh > "$OUT/$c.out" 2>&1 || rc=$?
+		line=$(tail -n 1 "$OUT/$c.out")
+		if [ $rc = 0 ] && [[ $line =~ ^[0-9]+\ passed,\ 0\ failed ]]; then
+			echo "MMT-TEST ok full.arm64.check # $line" > "$OUT/$c.log"
+		else
+			echo "MMT-TEST not ok full.arm64.check # exit $rc: $line (check-full's $c.out)" > "$OUT/$c.log"
+		fi ;;
 	bisect) "$TOP"/scripts/bisect-check.sh > "$OUT/$c.log" || true
 		want=$(git -C "$TREE" rev-list --count base..HEAD) ;;
 	*) run_config "$c" || echo "MMT-TEST not ok full.$c.ran # stopped with status $?: see the messages above" >> "$OUT/$c.log" ;;

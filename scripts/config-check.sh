@@ -29,7 +29,7 @@ for c in $CONFIGS; do
 	mkdir -p "$obj"
 	a=${arch[$c]:-x86_64}
 	if [ "$a" = x86_64 ]; then
-		cat "$TOP"/Kconfig-notes/*.config > "$obj/fragments.config"
+		cat "$TOP"/Kconfig-notes/*.config "$TOP"/Kconfig-notes/arch/x86_64.config > "$obj/fragments.config"
 	else
 		: > "$obj/fragments.config"
 	fi

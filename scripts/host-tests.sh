@@ -128,7 +128,7 @@ fakes() {
 }
 knobs=(MEM NODES CPUS SLOTS MAXMEM DIMMS DIMM_SIZE PMEM RUN TIMEOUT ACCEL MTTCG OVERCOMMIT
        SIZES NODESET BOOTS MODES REBINDS LOADS GPU_GIB GPU_LOOPS PMEM_LARGE_GIB PMEM_TIMEOUT
-       KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU FAKE_DF_KIB PROGRESS_SECS)
+       KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU FAKE_DF_KIB PROGRESS_SECS ARCH AA64_FIRMWARE)
 clean=(env); for k in "${knobs[@]}"; do clean+=(-u "$k"); done	# "${clean[@]}" CMD: without them
 # faked SCRIPT [VAR=VALUE...]: run SCRIPT (boot.sh with the name hosttest)
 # with the fakes and these settings; stdout and stderr together.
@@ -173,6 +173,11 @@ settings_tests() {
 	refused timeout-zero scripts/boot.sh 'TIMEOUT=0' TIMEOUT=0
 	refused timeout-unit scripts/boot.sh 'TIMEOUT=10m' TIMEOUT=10m
 	refused boot-accel scripts/boot.sh 'ACCEL=xen' ACCEL=xen
+	refused boot-arch scripts/boot.sh 'ARCH=mips: the harness builds and boots x86_64 or arm64' ARCH=mips
+	refused arm64-pmem scripts/boot.sh "PMEM=2G!4G: legacy pmem .* x86_64's" ARCH=arm64 PMEM='2G!4G'
+	refused arm64-kvm scripts/boot.sh 'ACCEL=kvm: an arm64 guest cannot run under KVM' ARCH=arm64 ACCEL=kvm
+	refused arm64-firmware scripts/boot.sh 'SLOTS=1 on arm64 boots through UEFI, and there is no firmware at /no/such.fd' \
+		ARCH=arm64 SLOTS=1 AA64_FIRMWARE=/no/such.fd
 	: > "$tmp/bzImage"
 	refused bench-sizes-zero bench-deferred/bench.sh "SIZES='0'" SIZES=0
 	refused bench-sizes-word bench-deferred/bench.sh 'SIZES=.*big' SIZES='4 big'
@@ -186,6 +191,8 @@ settings_tests() {
 	refused bench-modes bench-deferred/bench.sh 'MODES=.*fast' MODES='off fast'
 	refused bench-accel bench-deferred/bench.sh 'ACCEL=xen' ACCEL=xen
 	refused check-accel scripts/check.sh 'ACCEL=xen' ACCEL=xen
+	refused check-arch scripts/check.sh 'ARCH=x86-64: the harness' ARCH=x86-64
+	refused check-arm64-kvm scripts/check.sh 'ACCEL=kvm: an arm64 guest' ARCH=arm64 ACCEL=kvm
 	refused check-timeout scripts/check.sh 'TIMEOUT=soon' TIMEOUT=soon
 	refused check-full-configs scripts/check-full.sh "unknown configuration 'kasn'" CONFIGS='debug kasn'
 	[ -z "$bad" ]; t harness.bad-settings-refused-first $? "$bad"

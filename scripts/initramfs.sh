@@ -2,12 +2,15 @@
 # build/initramfs.cpio: busybox-static, ndctl, daxctl, perf, the kselftests we
 # run, our static helpers, the kernel's modules and the guest scripts
 # (scripts/guest/, bench-deferred/guest/). Shared libraries are copied for
-# every dynamic binary.
+# every dynamic binary. ARCH=arm64: build/arm64/initramfs.cpio, with
+# Debian's arm64 busybox-static and bash-static, the helpers and hmm-tests
+# cross-compiled static, and no ndctl, daxctl or perf (the guests that use
+# them, pmem and the benchmarks, are x86_64's; docs/arm64.md).
 . "$(dirname "$0")/lib.sh"
 
-root=$BUILD/initramfs
-rel=$(make -s -C "$TREE" O="$OBJ" kernelrelease)
-[ -d "$BUILD/modules/lib/modules/$rel" ] || die "no modules for $rel: run 'make kernel'"
+root=$ABUILD/initramfs
+rel=$(kmake kernelrelease)
+[ -d "$ABUILD/modules/lib/modules/$rel" ] || die "no modules for $rel: run 'make kernel'"
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,root,mmt,run}
 
@@ -21,45 +24,64 @@ copy_bin() {
 	done
 }
 
-install -m 755 /bin/busybox "$root/bin/busybox"
+# busybox and bash, static: the host's, or Debian's for the guest's architecture
+busybox=/bin/busybox bash=/bin/bash-static
+if [ -n "$CROSS" ]; then
+	debs=$ABUILD/debs
+	rm -rf "$debs"
+	apt_unpack "$ARCH" "$debs" busybox-static bash-static || die "could not fetch busybox-static and bash-static for $ARCH"
+	# /usr/bin in sid, /bin before the /usr merge
+	for d in usr/bin bin; do
+		[ ! -x "$debs/$d/busybox" ] || busybox=$debs/$d/busybox
+		[ ! -x "$debs/$d/bash-static" ] || bash=$debs/$d/bash-static
+	done
+	[ "${busybox#"$debs"}" != "$busybox" ] && [ "${bash#"$debs"}" != "$bash" ] ||
+		die "no busybox or bash-static in the $ARCH packages unpacked in $debs"
+fi
+install -m 755 "$busybox" "$root/bin/busybox"
+# the applet list of the host's busybox (the guest's cannot run here)
 for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 # the kselftests call /sbin/modprobe by its full path
 ln -s ../bin/busybox "$root/sbin/modprobe"
-for b in ndctl daxctl; do copy_bin "$(command -v $b)"; done
-# Debian's perf is a wrapper picking a binary for the running kernel's version; take the newest.
-perf=$(ls -v /usr/bin/perf_[0-9]* 2>/dev/null | tail -n 1 || true)
-copy_bin "${perf:-/usr/bin/perf}"
-if [ -n "$perf" ]; then mv "$root/usr/bin/$(basename "$perf")" "$root/usr/bin/perf"; fi
+if [ -z "$CROSS" ]; then
+	for b in ndctl daxctl; do copy_bin "$(command -v $b)"; done
+	# Debian's perf is a wrapper picking a binary for the running kernel's version; take the newest.
+	perf=$(ls -v /usr/bin/perf_[0-9]* 2>/dev/null | tail -n 1 || true)
+	copy_bin "${perf:-/usr/bin/perf}"
+	if [ -n "$perf" ]; then mv "$root/usr/bin/$(basename "$perf")" "$root/usr/bin/perf"; fi
+fi
 
 say "building guest helpers and kselftests"
-mkdir -p "$BUILD/guest-bin"
+mkdir -p "$ABUILD/guest-bin"
 for c in "$TOP"/scripts/guest/*.c; do
-	gcc -O2 -Wall -Werror -static -o "$BUILD/guest-bin/$(basename "$c" .c)" "$c"
-	install -m 755 "$BUILD/guest-bin/$(basename "$c" .c)" "$root/usr/bin/"
+	"${CROSS}gcc" -O2 -Wall -Werror -static -o "$ABUILD/guest-bin/$(basename "$c" .c)" "$c"
+	install -m 755 "$ABUILD/guest-bin/$(basename "$c" .c)" "$root/usr/bin/"
 done
-make -s -C "$TREE" O="$OBJ" ARCH=x86_64 headers >/dev/null
-mkdir -p "$BUILD/selftests-mm"
-make -s -C "$TREE/tools/testing/selftests/mm" OUTPUT="$BUILD/selftests-mm" \
-	KHDR_INCLUDES="-isystem $OBJ/usr/include" "$BUILD/selftests-mm/hmm-tests" >/dev/null
-install -D -m 755 "$BUILD/selftests-mm/hmm-tests" "$root/usr/bin/hmm-tests"
+kmake headers >/dev/null
+mkdir -p "$ABUILD/selftests-mm"
+# static when cross-compiled: the guest has no C library of its architecture
+make -s -C "$TREE/tools/testing/selftests/mm" OUTPUT="$ABUILD/selftests-mm" ARCH="$ARCH" \
+	${CROSS:+CROSS_COMPILE=$CROSS EXTRA_CFLAGS=-static} \
+	KHDR_INCLUDES="-isystem $OBJ/usr/include" "$ABUILD/selftests-mm/hmm-tests" >/dev/null
+install -D -m 755 "$ABUILD/selftests-mm/hmm-tests" "$root/usr/bin/hmm-tests"
 install -m 755 "$TREE/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" "$root/usr/bin/"
 # mem-on-off-test.sh is a bash script (&>, $UID, $FUNCNAME): busybox sh would misparse it.
-install -m 755 /bin/bash-static "$root/bin/bash"
+install -m 755 "$bash" "$root/bin/bash"
 
-cp -a "$BUILD/modules/lib/modules" "$root/lib/"
+cp -a "$ABUILD/modules/lib/modules" "$root/lib/"
 # bench-deferred's out-of-tree registration module, built in build/ (kbuild
 # writes next to the sources it is given); not on a kernel without
 # device-private memory (make check-full's MEMORY_HOTPLUG=n)
 if grep -q '^CONFIG_DEVICE_PRIVATE=y' "$OBJ/.config"; then
-	rm -rf "$BUILD/gpu_register" && cp -r "$TOP/bench-deferred/gpu_register" "$BUILD/gpu_register"
-	make -s -C "$TREE" O="$OBJ" ARCH=x86_64 M="$BUILD/gpu_register" modules >/dev/null
-	install -m 644 "$BUILD/gpu_register/gpu_register.ko" "$root/lib/modules/"
+	rm -rf "$ABUILD/gpu_register" && cp -r "$TOP/bench-deferred/gpu_register" "$ABUILD/gpu_register"
+	kmake M="$ABUILD/gpu_register" modules >/dev/null
+	install -m 644 "$ABUILD/gpu_register/gpu_register.ko" "$root/lib/modules/"
 fi
 install -m 755 "$TOP/scripts/guest/init" "$root/init"
 cp "$TOP"/scripts/guest/*.sh "$root/mmt/"
 [ -d "$TOP/bench-deferred/guest" ] && cp "$TOP"/bench-deferred/guest/*.sh "$root/mmt/"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$BUILD/initramfs.cpio"
-say "initramfs: $(du -h "$BUILD/initramfs.cpio" | cut -f1) for $rel"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$ABUILD/initramfs.cpio"
+say "initramfs: $(du -h "$ABUILD/initramfs.cpio" | cut -f1) for $rel ($ARCH)"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The guest kernel's .config in build/obj: allnoconfig + Kconfig-notes/*.config
-# (harness.config first, then the others in name order, e.g. the series' own
-# options), then KCONFIG_EXTRA (a fragment file: make check-full's configs).
+# The guest kernel's .config in OBJ: allnoconfig + Kconfig-notes/*.config
+# (harness.config and arch/ARCH.config first, then the others in name order,
+# e.g. the series' own options), then KCONFIG_EXTRA (a fragment file: make check-full's configs).
 # KCONFIG_BASE=FILE starts from that .config instead of allnoconfig, with its
 # modules turned off (mod2noconfig): a distribution's config. Fails, naming
 # them, if requested options did not stick.
 . "$(dirname "$0")/lib.sh"
 
-frags=("$TOP"/Kconfig-notes/harness.config)
+frags=("$TOP"/Kconfig-notes/harness.config "$TOP/Kconfig-notes/arch/$ARCH.config")
 for f in "$TOP"/Kconfig-notes/*.config; do
 	[ "$f" = "$TOP/Kconfig-notes/harness.config" ] || frags+=("$f")
 done
@@ -32,12 +32,12 @@ cat "${use[@]}" > "$OBJ/fragments.config"
 if [ -n "${KCONFIG_BASE:-}" ]; then
 	[ -f "$KCONFIG_BASE" ] || die "KCONFIG_BASE=$KCONFIG_BASE: no such file"
 	cp "$KCONFIG_BASE" "$OBJ/.config.new"
-	KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 mod2noconfig >/dev/null
+	KCONFIG_CONFIG=.config.new kmake mod2noconfig >/dev/null
 	# a symbol set twice: kconfig takes the later line
 	cat "$OBJ/fragments.config" >> "$OBJ/.config.new"
-	KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 olddefconfig >/dev/null 2>"$OBJ/kconfig.log"
+	KCONFIG_CONFIG=.config.new kmake olddefconfig >/dev/null 2>"$OBJ/kconfig.log"
 else
-	KCONFIG_CONFIG=.config.new make -s -C "$TREE" O="$OBJ" ARCH=x86_64 \
+	KCONFIG_CONFIG=.config.new kmake \
 		KCONFIG_ALLCONFIG="$OBJ/fragments.config" allnoconfig >/dev/null
 fi
 if cmp -s "$OBJ/.config.new" "$OBJ/.config"; then rm "$OBJ/.config.new"; else mv "$OBJ/.config.new" "$OBJ/.config"; fi
@@ -51,4 +51,4 @@ $bad"
 fi
 start="allnoconfig"
 [ -z "${KCONFIG_BASE:-}" ] || start="$(basename "$KCONFIG_BASE") without modules"
-say "config: $start + $(printf '%s ' "${use[@]##*/}")"
+say "config ($ARCH): $start + $(printf '%s ' "${use[@]##*/}")"

@@ -3,18 +3,30 @@
 # Sourced, never run.
 set -euo pipefail
 
+say()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=${TREE:-$BUILD/linux}   # git tree: tag base + one commit per patch
-OBJ=${OBJ:-$BUILD/obj}       # kernel object directory (O=)
-LOGS=$BUILD/logs
+# ARCH [x86_64]: the guests' architecture, x86_64 (x86 taken for it) or
+# arm64: qemu-system-aarch64 -M virt and Debian's cross gcc (docs/arm64.md).
+# What is built for a guest (ABUILD: objects, modules, initramfs, logs) goes
+# under build/ for x86_64 and build/arm64/ for arm64; build/linux is shared.
+case ${ARCH:=x86_64} in
+x86|x86_64) ARCH=x86_64 ABUILD=$BUILD CROSS= QEMU=qemu-system-x86_64 KIMAGE=arch/x86/boot/bzImage ;;
+arm64) ABUILD=$BUILD/arm64 CROSS=aarch64-linux-gnu- QEMU=qemu-system-aarch64 KIMAGE=arch/arm64/boot/Image ;;
+*) die "ARCH=$ARCH: the harness builds and boots x86_64 or arm64 guests" ;;
+esac
+OBJ=${OBJ:-$ABUILD/obj}      # kernel object directory (O=)
+LOGS=$ABUILD/logs
 SHARED=${SHARED:-$TOP/../shared}
 BASE_VERSION=7.2.13
 BASE_DEB_VERSION=7.2.13-1
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 
-say()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+# kmake ARGS...: make in build/linux for the guest kernel in OBJ, for ARCH.
+kmake() { make -s -C "$TREE" O="$OBJ" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"; }
 
 # progress LABEL COUNT CMD...: run CMD (a program, not a shell function:
 # set -e does not reach into one run this way) and, every PROGRESS_SECS [30]
@@ -61,12 +73,13 @@ debian_mirror() {
 	} | grep -v -- '-security' | head -n 1 || true
 }
 
-# apt_sid KIND: apt-get options for a private configuration under
-# build/apt-KIND (KIND deb or deb-src) with Debian sid from the machine's
+# apt_sid KIND [ARCH]: apt-get options for a private configuration under
+# build/apt-KIND[-ARCH] (KIND deb or deb-src; ARCH a Debian architecture
+# other than the host's, e.g. arm64) with Debian sid from the machine's
 # mirror, its lists updated; the system's apt is untouched. apt checks what
 # it fetches against the archive's signed lists.
 apt_sid() {
-	local apt=$BUILD/apt-$1 mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	local apt=$BUILD/apt-$1${2:+-$2} mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	mirror=$(debian_mirror)
 	[ -n "$mirror" ] && [ -r "$keyring" ] || return 1
 	mkdir -p "$apt"/lists/partial "$apt"/cache/archives/partial
@@ -74,7 +87,20 @@ apt_sid() {
 	APT_OPTS=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
 		  -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
 		  -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0)
+	[ -z "${2:-}" ] || APT_OPTS+=(-o APT::Architecture="$2" -o APT::Architectures="$2")
 	apt-get -q "${APT_OPTS[@]}" update >&2
+}
+
+# apt_unpack ARCH DIR PKG...: the current sid .debs of PKG... for Debian
+# architecture ARCH, unpacked into DIR (static binaries for a guest of
+# another architecture: busybox-static, bash-static).
+apt_unpack() {
+	local arch=$1 dir=$2 deb; shift 2
+	say "fetching $* for $arch with apt-get download (sid, private config)"
+	apt_sid deb "$arch" || return 1
+	mkdir -p "$BUILD/apt-deb-$arch/files" "$dir"
+	(cd "$BUILD/apt-deb-$arch/files" && rm -f ./*.deb && apt-get -q "${APT_OPTS[@]}" -o APT::Sandbox::User=root download "$@" >&2) || return 1
+	for deb in "$BUILD/apt-deb-$arch/files"/*.deb; do dpkg-deb -x "$deb" "$dir"; done
 }
 
 # apt_download PKG VERSION ARCH: fetch PKG=VERSION's .deb from Debian sid
@@ -133,7 +159,7 @@ qemu_failure() {
 		sig=SIG$(kill -l $((rc - 128)) 2>/dev/null || echo "$((rc - 128))")
 		echo "qemu killed by $sig after $secs s, before the $limit s timeout$([ "$sig" != SIGKILL ] ||
 			echo ": the host's OOM killer? (dmesg | grep -i -e oom -e killed)")"
-	elif [ "$rc" -ge 125 ]; then echo "qemu-system-x86_64 did not run ($rc: not found or not executable; make setup)"
+	elif [ "$rc" -ge 125 ]; then echo "$QEMU did not run ($rc: not found or not executable; make setup)"
 	else echo "qemu exited $rc"
 	fi
 }

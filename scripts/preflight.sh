@@ -21,11 +21,13 @@ whole_list() {
 size() { [[ ${!1-} =~ ^[1-9][0-9]{0,8}[GM]$ ]] || die "$1=${!1-}: want a size such as 4G or 512M"; }
 mib() { case $1 in *G) echo $(( ${1%G} * 1024 )) ;; *) echo "${1%M}" ;; esac; }
 
-# check_accel: ACCEL [tcg] is tcg, or kvm with a usable /dev/kvm.
+# check_accel: ACCEL [tcg] is tcg, or kvm with a usable /dev/kvm for a
+# guest of the host's architecture.
 check_accel() {
 	case ${ACCEL:=tcg} in
 	tcg) ;;
-	kvm) kvm_usable /dev/kvm ;;
+	kvm) [ "$ARCH" = "$(uname -m)" ] || die "ACCEL=kvm: an $ARCH guest cannot run under KVM on this $(uname -m) host (ACCEL=tcg)"
+	     kvm_usable /dev/kvm ;;
 	*) die "ACCEL=$ACCEL: want tcg or kvm" ;;
 	esac
 }
@@ -82,6 +84,13 @@ guest_settings() {
 	(( CPUS % NODES == 0 )) || die "CPUS=$CPUS: want a multiple of NODES=$NODES (one socket of as many vCPUs per node)"
 	(( DIMMS <= SLOTS )) || die "DIMMS=$DIMMS needs SLOTS>=$DIMMS (SLOTS=$SLOTS)"
 	case ${OVERCOMMIT:=0} in 0|1) ;; *) die "OVERCOMMIT=$OVERCOMMIT: want 0 or 1" ;; esac
+	if [ "$ARCH" = arm64 ]; then
+		[ -z "${PMEM:-}" ] || die "PMEM=$PMEM: legacy pmem (memmap=nn!ss) is x86_64's; the arm64 guest has none"
+		# shellcheck disable=SC2034 # for boot.sh
+		AA64_FIRMWARE=${AA64_FIRMWARE:-/usr/share/qemu-efi-aarch64/QEMU_EFI.fd}
+		(( SLOTS == 0 )) || [ -r "$AA64_FIRMWARE" ] ||
+			die "SLOTS=$SLOTS on arm64 boots through UEFI, and there is no firmware at $AA64_FIRMWARE (make setup installs qemu-efi-aarch64)"
+	fi
 
 	# Guest RAM is allocated lazily (reserve=off): a guest larger than the
 	# host starts, then swaps. Refused unless asked for.

@@ -176,7 +176,7 @@ def summary(samples):
             "stdev": statistics.stdev(samples) if len(samples) >= 2 else 0.0}
 
 
-def cmd_bench(out, logs, kernel, accel):
+def cmd_bench(out, logs, kernel, accel, arch="x86_64"):
     results = []
     for (w, where, p, mode, metric, unit), vals in samples_from(logs, accel).items():
         r = {"workload": w, "where": where, "params": json.loads(p), "mode": mode,
@@ -185,7 +185,7 @@ def cmd_bench(out, logs, kernel, accel):
             r["sequence"] = r["params"]["sequence"]
         r.update(summary(vals))
         results.append(r)
-    doc = {"kernel": kernel, "accel": accel, "results": results}
+    doc = {"kernel": kernel, "accel": accel, "arch": arch, "results": results}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     print(f"| workload | where | params | mode | metric | n | median | 95% CI | min-max | unit |")
@@ -204,7 +204,7 @@ def main(argv):
         return 1 if counts["fail"] else 0
     if len(argv) >= 3 and argv[0] == "bench":
         res = cmd_bench(argv[1], argv[2:], os.environ.get("KERNEL_RELEASE", "?"),
-                        os.environ.get("ACCEL", "tcg"))
+                        os.environ.get("ACCEL", "tcg"), os.environ.get("ARCH", "x86_64"))
         return 0 if res else 1
     print(__doc__, file=sys.stderr)
     return 2
