@@ -19,6 +19,7 @@
 # per row the medians and old-interface/series with a bootstrap 95% CI that
 # resamples whole rounds (scripts/ab-compare.py). `ab-interface.sh report` remakes them from the logs (same ROUNDS).
 . "$(dirname "$0")/../scripts/lib.sh"
+[ "$ARCH" = x86_64 ] || die "ARCH=$ARCH: the A/B boots x86_64 guests (legacy pmem) (docs/arm64.md)"
 . "$TOP"/scripts/preflight.sh
 
 ROUNDS=${ROUNDS-6} REBINDS=${REBINDS-5} LOADS=${LOADS-5} GPU_LOOPS=${GPU_LOOPS-5}

@@ -100,11 +100,11 @@ for pg in ${PMEM_LARGE_GIB:-}; do
 	say "bench: pmem binds, ${pg} GiB namespace"
 	large_pmem_guest "$pg" "$TOP"/scripts/boot.sh "bench-pmem-${pg}g" kunit.enable=0 mmt.rebinds="$REBINDS"
 done
-if [ "$ARCH" = "$(uname -m)" ]; then
+if [ "$ARCH" = x86_64 ] && [ "$(host_arch)" = x86_64 ]; then
 	say "bench: native, the kernel's own code on this machine's memory (no TCG)"
 	"$TOP"/bench-deferred/native.sh
 else
-	say "bench: no native rows: the guests are $ARCH, this host is $(uname -m) (docs/arm64.md)"
+	say "bench: no native rows: they run x86_64 code on the host; the guests are $ARCH, the host $(host_arch) (docs/arm64.md)"
 fi
 say "bench: done in $(( $(date +%s) - start )) s"
 exec "$TOP"/bench-deferred/report.sh

@@ -14,6 +14,7 @@
 # results.py) and, where the CPU has a PMU, perf stat counters.
 #   NATIVE_SIZES="1 4 16 64 256 1024 4096" UML_SIZES=1,16,256,1024,4096 ROUNDS=15 bench-deferred/native.sh
 . "$(dirname "$0")/../scripts/lib.sh"
+[ "$ARCH" = x86_64 ] || die "ARCH=$ARCH: the native rows run x86_64 code (UML and the x86-64 memcpy_nt()) on this host (docs/arm64.md)"
 
 NATIVE_SIZES=${NATIVE_SIZES:-1 4 16 64 256 1024 4096} ROUNDS=${ROUNDS:-15}
 UML_SIZES=${UML_SIZES:-1,16,256,1024,4096} THREADS=${THREADS:-2}

@@ -5,6 +5,7 @@
 # arch/x86/lib/); a warning fails the commit. TARGETS= overrides what is
 # built (e.g. TARGETS=vmlinux for full links, much slower).
 . "$(dirname "$0")/lib.sh"
+[ "$ARCH" = x86_64 ] || die "ARCH=$ARCH: the bisect check builds x86_64 commits (docs/arm64.md)"
 
 TARGETS=${TARGETS:-mm/ lib/string.o arch/x86/lib/}
 wt=$BUILD/bisect obj=$BUILD/obj-bisect

@@ -37,9 +37,9 @@ args=(-smp "$CPUS,sockets=$NODES,cores=$((CPUS / NODES)),threads=1" -nographic -
       -serial "file:$log" -kernel "$KERNEL" -initrd "$INITRD")
 extra="" console=ttyS0
 if [ "$ARCH" = arm64 ]; then
-	# pauth-impdef: QEMU's own pointer-authentication hash; the
-	# architected QARMA is many times slower under TCG
-	args+=(-machine virt,gic-version=3 -cpu max,pauth-impdef=on)
+	# pauth-impdef (TCG only): QEMU's own pointer-authentication hash;
+	# the architected QARMA is many times slower to emulate
+	args+=(-machine virt,gic-version=3 -cpu "$([ "$ACCEL" = tcg ] && echo max,pauth-impdef=on || echo host)")
 	console=ttyAMA0
 	# pc-dimms need the firmware's ACPI (the virt machine's generic event device)
 	[ "$SLOTS" = 0 ] || args+=(-bios "$AA64_FIRMWARE")

@@ -22,6 +22,7 @@
 # Wall time on the 2-core machine: docs/results/README.md (check-full).
 . "$(dirname "$0")/lib.sh"
 . "$TOP"/scripts/preflight.sh
+[ "$ARCH" = x86_64 ] || die "ARCH=$ARCH: make check-full builds x86_64 configurations; its arm64 group runs ARCH=arm64 make check (docs/arm64.md)"
 
 ALL="sparse cross kunit-arm64 arm64 distro debug kasan no-deferred no-tracepoints no-hotplug numa-fake memmap-on-memory page-ref bisect"
 CONFIGS=${CONFIGS:-$ALL}
@@ -83,6 +84,8 @@ CONFIG_KASAN_OUTLINE=y'
 
 # The guests, checked before the first build (which can take an hour).
 MEM=4G NODES=2 CPUS=2 check_guest; MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 check_guest
+# the arm64 group's main guest (its hotplug guest needs the firmware setup installs)
+[[ " $CONFIGS " != *" arm64 "* ]] || ARCH=arm64 MEM=8G NODES=2 CPUS=2 check_guest
 start=$(date +%s)
 check_disk
 # Each kernel configuration's objects (0.3 GiB for the lean ones, about
@@ -95,6 +98,8 @@ avail=$(df -Pk "$TOP" | awk 'NR == 2 { print $4 }')
 extra=()
 [[ " $CONFIGS " != *" sparse "* ]] || extra+=(sparse)
 [[ " $CONFIGS " != *" cross "* ]] || extra+=(gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu gcc-powerpc64le-linux-gnu gcc-i686-linux-gnu)
+# what setup.sh installs for ARCH=arm64 (docs/arm64.md)
+[[ " $CONFIGS " != *" arm64 "* ]] || extra+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-efi-aarch64)
 "$TOP"/scripts/setup.sh "${extra[@]}"
 "$TOP"/scripts/prepare.sh	# make check's kernel, and the tree every config builds from
 mkdir -p "$BUILD/full"

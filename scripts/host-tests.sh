@@ -193,6 +193,9 @@ settings_tests() {
 	refused check-accel scripts/check.sh 'ACCEL=xen' ACCEL=xen
 	refused check-arch scripts/check.sh 'ARCH=x86-64: the harness' ARCH=x86-64
 	refused check-arm64-kvm scripts/check.sh 'ACCEL=kvm: an arm64 guest' ARCH=arm64 ACCEL=kvm
+	refused stress-arm64 scripts/stress.sh 'ARCH=arm64: make stress needs legacy pmem' ARCH=arm64
+	refused check-full-arm64 scripts/check-full.sh 'ARCH=arm64: make check-full builds x86_64' ARCH=arm64
+	refused native-arm64 bench-deferred/native.sh 'ARCH=arm64: the native rows run x86_64 code' ARCH=arm64
 	refused check-timeout scripts/check.sh 'TIMEOUT=soon' TIMEOUT=soon
 	refused check-full-configs scripts/check-full.sh "unknown configuration 'kasn'" CONFIGS='debug kasn'
 	[ -z "$bad" ]; t harness.bad-settings-refused-first $? "$bad"

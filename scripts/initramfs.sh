@@ -26,10 +26,14 @@ copy_bin() {
 
 # busybox and bash, static: the host's, or Debian's for the guest's architecture
 busybox=/bin/busybox bash=/bin/bash-static
-if [ -n "$CROSS" ]; then
+if [ -n "$CROSS_PREFIX" ]; then
+	# fetched once (rm -r build/arm64/debs to fetch sid's current ones)
 	debs=$ABUILD/debs
-	rm -rf "$debs"
-	apt_unpack "$ARCH" "$debs" busybox-static bash-static || die "could not fetch busybox-static and bash-static for $ARCH"
+	if [ ! -f "$debs/.complete" ]; then
+		rm -rf "$debs"
+		apt_unpack "$ARCH" "$debs" busybox-static bash-static || die "could not fetch busybox-static and bash-static for $ARCH from Debian sid (apt_sid needs a Debian mirror in the apt sources)"
+		: > "$debs/.complete"
+	fi
 	# /usr/bin in sid, /bin before the /usr merge
 	for d in usr/bin bin; do
 		[ ! -x "$debs/$d/busybox" ] || busybox=$debs/$d/busybox
@@ -45,7 +49,7 @@ for a in $(/bin/busybox --list); do
 done
 # the kselftests call /sbin/modprobe by its full path
 ln -s ../bin/busybox "$root/sbin/modprobe"
-if [ -z "$CROSS" ]; then
+if [ -z "$CROSS_PREFIX" ]; then
 	for b in ndctl daxctl; do copy_bin "$(command -v $b)"; done
 	# Debian's perf is a wrapper picking a binary for the running kernel's version; take the newest.
 	perf=$(ls -v /usr/bin/perf_[0-9]* 2>/dev/null | tail -n 1 || true)
@@ -56,14 +60,14 @@ fi
 say "building guest helpers and kselftests"
 mkdir -p "$ABUILD/guest-bin"
 for c in "$TOP"/scripts/guest/*.c; do
-	"${CROSS}gcc" -O2 -Wall -Werror -static -o "$ABUILD/guest-bin/$(basename "$c" .c)" "$c"
+	"${CROSS_PREFIX}gcc" -O2 -Wall -Werror -static -o "$ABUILD/guest-bin/$(basename "$c" .c)" "$c"
 	install -m 755 "$ABUILD/guest-bin/$(basename "$c" .c)" "$root/usr/bin/"
 done
 kmake headers >/dev/null
 mkdir -p "$ABUILD/selftests-mm"
 # static when cross-compiled: the guest has no C library of its architecture
 make -s -C "$TREE/tools/testing/selftests/mm" OUTPUT="$ABUILD/selftests-mm" ARCH="$ARCH" \
-	${CROSS:+CROSS_COMPILE=$CROSS EXTRA_CFLAGS=-static} \
+	${CROSS_PREFIX:+CROSS_COMPILE=$CROSS_PREFIX EXTRA_CFLAGS=-static} \
 	KHDR_INCLUDES="-isystem $OBJ/usr/include" "$ABUILD/selftests-mm/hmm-tests" >/dev/null
 install -D -m 755 "$ABUILD/selftests-mm/hmm-tests" "$root/usr/bin/hmm-tests"
 install -m 755 "$TREE/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" "$root/usr/bin/"

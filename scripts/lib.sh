@@ -14,8 +14,8 @@ TREE=${TREE:-$BUILD/linux}   # git tree: tag base + one commit per patch
 # What is built for a guest (ABUILD: objects, modules, initramfs, logs) goes
 # under build/ for x86_64 and build/arm64/ for arm64; build/linux is shared.
 case ${ARCH:=x86_64} in
-x86|x86_64) ARCH=x86_64 ABUILD=$BUILD CROSS= QEMU=qemu-system-x86_64 KIMAGE=arch/x86/boot/bzImage ;;
-arm64) ABUILD=$BUILD/arm64 CROSS=aarch64-linux-gnu- QEMU=qemu-system-aarch64 KIMAGE=arch/arm64/boot/Image ;;
+x86|x86_64) ARCH=x86_64 ABUILD=$BUILD CROSS_PREFIX='' QEMU=qemu-system-x86_64 KIMAGE=arch/x86/boot/bzImage ;;
+arm64) ABUILD=$BUILD/arm64 CROSS_PREFIX=aarch64-linux-gnu- QEMU=qemu-system-aarch64 KIMAGE=arch/arm64/boot/Image ;;
 *) die "ARCH=$ARCH: the harness builds and boots x86_64 or arm64 guests" ;;
 esac
 OBJ=${OBJ:-$ABUILD/obj}      # kernel object directory (O=)
@@ -25,8 +25,11 @@ BASE_VERSION=7.2.13
 BASE_DEB_VERSION=7.2.13-1
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 
+# host_arch: this machine's architecture as ARCH names it (aarch64: arm64).
+host_arch() { case $(uname -m) in aarch64) echo arm64 ;; *) uname -m ;; esac; }
+
 # kmake ARGS...: make in build/linux for the guest kernel in OBJ, for ARCH.
-kmake() { make -s -C "$TREE" O="$OBJ" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"; }
+kmake() { make -s -C "$TREE" O="$OBJ" ARCH="$ARCH" ${CROSS_PREFIX:+CROSS_COMPILE=$CROSS_PREFIX} "$@"; }
 
 # progress LABEL COUNT CMD...: run CMD (a program, not a shell function:
 # set -e does not reach into one run this way) and, every PROGRESS_SECS [30]

@@ -26,7 +26,7 @@ mib() { case $1 in *G) echo $(( ${1%G} * 1024 )) ;; *) echo "${1%M}" ;; esac; }
 check_accel() {
 	case ${ACCEL:=tcg} in
 	tcg) ;;
-	kvm) [ "$ARCH" = "$(uname -m)" ] || die "ACCEL=kvm: an $ARCH guest cannot run under KVM on this $(uname -m) host (ACCEL=tcg)"
+	kvm) [ "$ARCH" = "$(host_arch)" ] || die "ACCEL=kvm: an $ARCH guest cannot run under KVM on this $(host_arch) host (ACCEL=tcg)"
 	     kvm_usable /dev/kvm ;;
 	*) die "ACCEL=$ACCEL: want tcg or kvm" ;;
 	esac

@@ -5,6 +5,7 @@
 # on lines the series leaves alone are counted, not failed. Prints
 # MMT-TEST sparse.x86_64.series-lines; log in build/obj/sparse.log.
 . "$(dirname "$0")/lib.sh"
+[ "$ARCH" = x86_64 ] || die "ARCH=$ARCH: the sparse check is of the x86_64 objects (docs/arm64.md)"
 
 SPARSE_OBJS=(mm/memmap_template.o mm/mm_init.o mm/page_alloc.o mm/tests/memmap_template_kunit.o lib/string.o)
 [ -f "$OBJ/.config" ] || die "no $OBJ/.config: run 'make kernel' first"

@@ -4,6 +4,7 @@
 # failed' like make check. The log: build/logs/stress.log; the leak figures
 # (scripts/stress-report.py): build/logs/stress.md and stress.png.
 . "$(dirname "$0")/lib.sh"
+[ "$ARCH" = x86_64 ] || die "ARCH=$ARCH: make stress needs legacy pmem, which is x86_64's (docs/arm64.md)"
 . "$TOP"/scripts/preflight.sh
 
 stress_guest() {
