@@ -33,9 +33,9 @@ tree: ## build/linux: tag base (7.2.13) + one commit per patch in series
 	scripts/tree.sh
 export: ## write build/linux's commits back to the patch files in series
 	scripts/export.sh
-kernel: tree ## build the guest kernel in build/obj (ccache)
+kernel: tree ## build the guest kernel in build/obj (ARCH=arm64: build/arm64/obj; ccache)
 	scripts/build.sh
-initramfs: kernel ## build/initramfs.cpio: tools, modules and guest scripts
+initramfs: kernel ## build/initramfs.cpio (or build/arm64/): tools, modules and guest scripts
 	scripts/initramfs.sh
 check: ## the test command: build, boot, KUnit + guest tests; ends 'N passed, N failed'
 	scripts/check.sh

@@ -24,8 +24,12 @@
 . "$(dirname "$0")/../scripts/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root: the workloads load modules and write sysfs"
-[ -w /sys/module/memmap_template/parameters/mode ] ||
-	die "this kernel has no memmap templates (/sys/module/memmap_template/parameters/mode): boot the series"
+# the run-time mode switch the workloads use (debugfs since the interface
+# was narrowed; the module parameter is gone)
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug ||
+	die "cannot mount debugfs on /sys/kernel/debug: the workloads switch modes there"
+[ -w /sys/kernel/debug/memmap_template/mode ] ||
+	die "this kernel has no memmap templates (no /sys/kernel/debug/memmap_template/mode): boot the series"
 work=$BUILD/target
 logs=$work/logs
 [ "${TARGET_FRESH:-0}" = 1 ] && rm -rf "$logs"
