@@ -38,14 +38,12 @@ SIZES=${SIZES-16} NODESET=${NODESET-2} MODES=${MODES-off cached nt auto}
 init_guest() { MEM=${1}G NODES=$2 CPUS=2 RUN=bench-deferred "${@:3}"; }
 # 16 GiB of RAM: 8 GiB of it is the legacy pmem, the rest must hold the
 # memmap of the largest device-private registration (80 GiB: 1.25 GiB).
+# (legacy pmem and its bench on x86_64 only)
+inboot_pmem='' inboot_run=bench-hmm,bench-gpu,check-hotplug
+[ "$ARCH" != x86_64 ] || inboot_pmem='8G!8G' inboot_run=bench-pmem,$inboot_run
 pmem_guest() {
-	if [ "$ARCH" = x86_64 ]; then
-		MEM=16G NODES=1 CPUS=2 PMEM='8G!8G' SLOTS=2 DIMMS=2 RUN=bench-pmem,bench-hmm,bench-gpu,check-hotplug \
-			TIMEOUT=${PMEM_TIMEOUT:-3600} "$@"
-	else
-		MEM=16G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=bench-hmm,bench-gpu,check-hotplug \
-			TIMEOUT=${PMEM_TIMEOUT:-3600} "$@"
-	fi
+	MEM=16G NODES=1 CPUS=2 PMEM=$inboot_pmem SLOTS=2 DIMMS=2 RUN=$inboot_run \
+		TIMEOUT=${PMEM_TIMEOUT:-3600} "$@"
 }
 large_pmem_guest() { MEM=$(($1 + 8))G NODES=1 CPUS=2 PMEM="${1}G!8G" RUN=bench-pmem TIMEOUT=${PMEM_TIMEOUT:-3600} "${@:2}"; }
 

@@ -16,11 +16,10 @@
 # its arguments) with the guest's settings, so that what is checked up front
 # is what boots. check_pages=1 on the main boot: every page freed, deferred
 # init's included, is checked.
-if [ "$ARCH" = x86_64 ]; then
-	main_guest() { MEM=8G NODES=2 CPUS=2 PMEM='2G!4G' RUN=check-pmem,check-hmm,check-gpu TIMEOUT=${TIMEOUT:-1800} "$@"; }
-else
-	main_guest() { MEM=8G NODES=2 CPUS=2 RUN=check-hmm,check-gpu TIMEOUT=${TIMEOUT:-1800} "$@"; }
-fi
+# legacy pmem and its tests on x86_64 only
+main_pmem='' main_run=check-hmm,check-gpu
+[ "$ARCH" != x86_64 ] || main_pmem='2G!4G' main_run=check-pmem,$main_run
+main_guest()    { MEM=8G NODES=2 CPUS=2 PMEM=$main_pmem RUN=$main_run TIMEOUT=${TIMEOUT:-1800} "$@"; }
 param_guest()   { MEM=2G NODES=1 CPUS=1 RUN=check-param TIMEOUT=300 "$@"; }
 layout_guest()  { MEM=4G NODES=$1 CPUS=2 RUN=check-layout TIMEOUT=600 "${@:2}"; }
 hotplug_guest() { MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 "$@"; }
