@@ -8,8 +8,9 @@
 #    its memmap is in, on 1 and THREADS threads, next to every store
 #    sequence this CPU has for the same bytes (docs/native.md);
 #  - init + free: a UML kernel of the series with a boot-time benchmark
-#    (uml_bench.c): deferred init fused vs split (with the ablation rows)
-#    and early init + free, with the real buddy allocator, UML_SIZES MiB.
+#    (uml_bench.c): deferred init fused vs split (with the ablation rows),
+#    early init + free, and onlining's init + free as before and born free,
+#    with the real buddy allocator, UML_SIZES MiB.
 # Writes build/logs/bench-native-*.log (MMT-SAMPLE lines, read by
 # results.py) and, where the CPU has a PMU, perf stat counters.
 #   NATIVE_SIZES="1 4 16 64 256 1024 4096" UML_SIZES=1,16,256,1024,4096 ROUNDS=15 bench-deferred/native.sh
@@ -66,13 +67,13 @@ for t in $THREADS; do
 done
 say "native: init + free in UML (real buddy allocator), $UML_SIZES MiB, $ROUNDS rounds"
 "$here"/uml.sh run "$LOGS/bench-native-uml.raw" "$UML_SIZES" "$ROUNDS" \
-	deferred:off,deferred:copy,deferred:copy-nt,deferred:cached,deferred:nt,deferred:auto,early:off,early:cached,early:nt,early:auto,limit:movnti,limit:stores,limit:rep-stosb-zero
+	deferred:off,deferred:copy,deferred:copy-nt,deferred:cached,deferred:nt,deferred:auto,early:off,early:cached,early:nt,early:auto,online:off,online:cached,online:nt,online:auto,limit:movnti,limit:stores,limit:rep-stosb-zero
 grep -a '^MMT-SAMPLE' "$LOGS/bench-native-uml.raw" > "$LOGS/bench-native-initfree.log"
 # where a just-zeroed memmap (onlining hotplugged memory) stops being worth
 # ordinary stores, when a free pass follows: small sizes
 say "native: init + free on a just-zeroed memmap, ${UML_ZEROED_SIZES:-1,2,4,8,16} MiB"
 "$here"/uml.sh run "$LOGS/bench-native-uml-zeroed.raw" "${UML_ZEROED_SIZES:-1,2,4,8,16}" "$ROUNDS" \
-	early-zeroed:off,early-zeroed:cached,early-zeroed:nt
+	early-zeroed:off,early-zeroed:cached,early-zeroed:nt,online-zeroed:off,online-zeroed:cached,online-zeroed:nt
 grep -a '^MMT-SAMPLE' "$LOGS/bench-native-uml-zeroed.raw" >> "$LOGS/bench-native-initfree.log"
 if ! perf stat -x, -e instructions true 2>&1 | grep -q 'not supported'; then
 	perf stat -e cycles,instructions,cache-misses -o "$BUILD/native-kernel/perf-stat.txt" \

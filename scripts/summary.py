@@ -153,6 +153,24 @@ def native_initfree(R):
             print(f"| {path} | {mib} | " + " | ".join(med(g[m]) for m in MODES) +
                   f" | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['cached'])} | {ratio(g['cached'], g['nt'])} |")
     print()
+    if not R.values("native-initfree", "size_mib", path="online"):
+        return
+    print("Onlining, init + free: off as before (page by page, then __free_pages_core() on "
+          "every block); cached, nt and auto born free (the whole range from a born-free "
+          "template, then __free_pages_memmap_tmpl(), which touches the heads only). "
+          "Before born free, a template's onlining was the early rows' shape: early/online "
+          "is the born-free effect, mode by mode, measured in the same run (online-zeroed "
+          "against early-zeroed):\n")
+    print("| path | MiB | off | cached | nt | auto | off/nt | off/cached | cached/nt | early/online cached | early/online nt |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for path, before in (("online", "early"), ("online-zeroed", "early-zeroed")):
+        for mib in R.values("native-initfree", "size_mib", path=path):
+            g = {m: R.get("native-initfree", m, path=path, size_mib=mib) for m in MODES}
+            b = {m: R.get("native-initfree", m, path=before, size_mib=mib) for m in ("cached", "nt")}
+            print(f"| {path} | {mib} | " + " | ".join(med(g[m]) for m in MODES) +
+                  f" | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['cached'])} | {ratio(g['cached'], g['nt'])}"
+                  f" | {ratio(b['cached'], g['cached'])} | {ratio(b['nt'], g['nt'])} |")
+    print()
 
 
 def tcg(R):

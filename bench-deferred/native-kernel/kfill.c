@@ -135,7 +135,7 @@ int kb_run(int path, int mode, unsigned long pfn, unsigned long nr)
 	case KB_HOTPLUG:
 		/* the mode memmap_init_range() will resolve, from the same call */
 		if (!memmap_init_range_tmpl(&t, ZONE_NORMAL, 0, pfn, nr,
-					    MEMINIT_HOTPLUG))
+					    MEMINIT_HOTPLUG, false))
 			t.mode = MEMMAP_TMPL_OFF;
 		memmap_init_range(nr, 0, ZONE_NORMAL, pfn, pfn + nr,
 				  MEMINIT_HOTPLUG, NULL, MIGRATE_MOVABLE, false);

@@ -18,7 +18,10 @@
  * UML has no DEFERRED_STRUCT_PAGE_INIT (it is FLATMEM): the deferred
  * methods call the functions deferred_init_pages(), deferred_free_pages()
  * and deferred_init_free_tmpl() call, in their order, per block and per
- * 128 MiB chunk (an x86-64 section), as written below.
+ * 128 MiB chunk (an x86-64 section), as written below. Nor has it memory
+ * hotplug: the online methods call what online_pages() calls with a
+ * template (memmap_init_range_free(), then __free_pages_memmap_tmpl()), in
+ * the early context (PG_reserved where onlining has PG_offline).
  */
 #define pr_fmt(fmt) "memmap_bench: " fmt
 
@@ -108,6 +111,13 @@ enum method {
 	M_ZEROED_OFF,	/* the same on a memmap zeroed just before: the shape */
 	M_ZEROED_CACHED, /* of onlining hotplugged memory with init_on_alloc */
 	M_ZEROED_NT,
+	M_ONLINE_OFF,	/* onlining: init the range, then free it; off: as */
+	M_ONLINE_CACHED, /* early:off; the template ones born free, freed */
+	M_ONLINE_NT,	/* with __free_pages_memmap_tmpl() (the series) */
+	M_ONLINE_AUTO,
+	M_ONLINE_Z_OFF,	/* the same on a memmap zeroed just before */
+	M_ONLINE_Z_CACHED,
+	M_ONLINE_Z_NT,
 	M_LIMIT_MOVNTI,	/* the same bytes: MOVNTI stream */
 	M_LIMIT_STORES,	/* ordinary 8-byte stores */
 	M_LIMIT_STOSB,	/* rep stosb of zeros (no template can do this) */
@@ -124,6 +134,11 @@ static const char *const method_names[NR_METHODS] = {
 	[M_ZEROED_OFF] = "early-zeroed:off",
 	[M_ZEROED_CACHED] = "early-zeroed:cached",
 	[M_ZEROED_NT] = "early-zeroed:nt",
+	[M_ONLINE_OFF] = "online:off", [M_ONLINE_CACHED] = "online:cached",
+	[M_ONLINE_NT] = "online:nt", [M_ONLINE_AUTO] = "online:auto",
+	[M_ONLINE_Z_OFF] = "online-zeroed:off",
+	[M_ONLINE_Z_CACHED] = "online-zeroed:cached",
+	[M_ONLINE_Z_NT] = "online-zeroed:nt",
 	[M_LIMIT_MOVNTI] = "limit:movnti", [M_LIMIT_STORES] = "limit:stores",
 	[M_LIMIT_STOSB] = "limit:rep-stosb-zero",
 };
@@ -191,7 +206,8 @@ static void __init run_split(unsigned long n, const char *mode)
 			struct page *page = pfn_to_page(pfns[i]);
 
 			pageblocks(page);
-			__free_pages_memmap_tmpl(page, MAX_PAGE_ORDER);
+			__free_pages_memmap_tmpl(page, MAX_PAGE_ORDER,
+						 MEMINIT_EARLY);
 		}
 	}
 }
@@ -213,6 +229,41 @@ static void __init run_early(unsigned long n, const char *mode)
 	}
 	for (b = 0; b < n; b++)
 		__free_pages_core(pfn_to_page(pfns[b]), MAX_PAGE_ORDER, MEMINIT_EARLY);
+}
+
+/*
+ * onlining hotplugged memory with a template (the series): the whole range
+ * initialised born free, as memmap_init_range_free() does (copies, drained,
+ * then the pageblocks), then every block freed by
+ * __free_pages_memmap_tmpl(); in mode off, as before: run_early()
+ */
+static void __init run_online(unsigned long n, const char *mode)
+{
+	struct zone *zone = blocks_zone();
+	int nid = zone_to_nid(zone), zid = zone_idx(zone);
+	struct memmap_tmpl t;
+	unsigned long b, e, i;
+
+	set_mode(mode);
+	if (!memmap_tmpl_prepare(&t, MEMMAP_TMPL_DEFERRED, pfns[0],
+				 n * MAX_ORDER_NR_PAGES, zid, nid, NULL, 0)) {
+		run_early(n, mode);
+		resolved = MEMMAP_TMPL_OFF;
+		return;
+	}
+	resolved = t.mode;
+	for (b = 0; b < n; b = e) {
+		for (e = b + 1; e < n && pfns[e] == pfns[e - 1] + MAX_ORDER_NR_PAGES; e++)
+			;
+		memmap_tmpl_fill(&t, pfn_to_page(pfns[b]), pfns[b],
+				 (e - b) * MAX_ORDER_NR_PAGES);
+		memmap_tmpl_drain(&t);
+		for (i = b; i < e; i++)
+			pageblocks(pfn_to_page(pfns[i]));
+	}
+	for (b = 0; b < n; b++)
+		__free_pages_memmap_tmpl(pfn_to_page(pfns[b]), MAX_PAGE_ORDER,
+					 MEMINIT_EARLY);
 }
 
 /* The limits write the same bytes into pages of their own (not memmap). */
@@ -261,6 +312,12 @@ static bool __init is_limit(int m)
 	return m >= M_LIMIT_MOVNTI;
 }
 
+static bool __init is_zeroed(int m)
+{
+	return (m >= M_ZEROED_OFF && m <= M_ZEROED_NT) ||
+	       (m >= M_ONLINE_Z_OFF && m <= M_ONLINE_Z_NT);
+}
+
 /*
  * Before a timed run, not timed: the blocks' struct pages flushed from the
  * caches, as a boot memmap is (memblock does not write it), or zeroed, as
@@ -289,7 +346,7 @@ static u64 __init run_once(int m, unsigned long n)
 	u64 t0;
 
 	if (!is_limit(m)) {
-		prepare_memmap(n, m >= M_ZEROED_OFF);
+		prepare_memmap(n, is_zeroed(m));
 		unmanage(n);
 	}
 	t0 = ktime_get_ns();
@@ -307,6 +364,13 @@ static u64 __init run_once(int m, unsigned long n)
 	case M_EARLY_NT:
 	case M_ZEROED_NT:	run_early(n, "nt"); break;
 	case M_EARLY_AUTO:	run_early(n, "auto"); break;
+	case M_ONLINE_OFF:
+	case M_ONLINE_Z_OFF:	run_online(n, "off"); break;
+	case M_ONLINE_CACHED:
+	case M_ONLINE_Z_CACHED:	run_online(n, "cached"); break;
+	case M_ONLINE_NT:
+	case M_ONLINE_Z_NT:	run_online(n, "nt"); break;
+	case M_ONLINE_AUTO:	run_online(n, "auto"); break;
 	default:		run_limit(n, m); break;
 	}
 	t0 = ktime_get_ns() - t0;
