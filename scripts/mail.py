@@ -152,6 +152,8 @@ def results(rdir, readme):
             label = f"{p['path']} fill, 4 GiB"
         elif r["workload"] == "native-initfree" and big and p.get("path") == "deferred":
             label = "deferred init + free, 4 GiB"
+        elif r["workload"] == "native-initfree" and big and p.get("path") == "online":
+            label = "onlining init + free, 4 GiB"
         else:
             continue
         same = lambda m: next((x for x in data["results"] if x["workload"] == r["workload"]  # noqa: E731
@@ -169,7 +171,7 @@ def results(rdir, readme):
                             sorted(nat))
         out += ["", wrap("Native rows: the series' own functions run on this machine's "
                          "memory (fills built for userspace with the kernel's flags; "
-                         "deferred init + free in UML with the buddy allocator), memmap "
+                         "init + free in UML with the buddy allocator), memmap "
                          "not in the caches; limit = the fastest store sequence for the "
                          "same bytes; ratios with bootstrap 95% intervals.")]
     if rows:

@@ -9,6 +9,8 @@
   ns per struct page vs size: off, cached, nt, auto and the limit.
 - native-deferred.png: deferred init + free natively (UML): fused off, the
   ablation rows, split cached and nt, auto and the limit.
+- native-online.png: onlining init + free natively (UML): off, the template
+  before born-free onlining (cached, nt) and born free (cached, nt, auto).
 - native-ratio.png: off / nt with its 95% interval, per path, vs size.
 - deferred-tcg.png: per-node deferred init time vs guest size, per mode and
   node count (QEMU TCG).
@@ -126,6 +128,16 @@ plot for [i=0:{len(modes) - 1}] '{outdir}/{name}.dat' index i using 1:2:3:4 with
                     "Deferred init + free natively (UML, real buddy allocator): fused off, ablation, split",
                     dr + [dict(r, mode="limit") for r in lim.values()],
                     ["off", "copy", "copy-nt", "cached", "nt", "auto", "limit"])
+
+    # onlining: as before (the early rows: template, then every page freed)
+    # against born free (mm/0017), same run
+    on = [r for r in ni if r["params"].get("path") == "online"]
+    if on:
+        before = [dict(r, mode="before-" + r["mode"]) for r in ni
+                  if r["params"].get("path") == "early" and r["mode"] in ("cached", "nt")]
+        native_plot("native-online",
+                    "Onlining init + free natively (UML): off, template before mm/0017, born free",
+                    on + before, ["off", "before-cached", "before-nt", "cached", "nt", "auto"])
 
     # off / nt per path vs size, with the ratio's bootstrap interval
     series = []
