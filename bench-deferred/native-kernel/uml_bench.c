@@ -176,24 +176,28 @@ static void __init run_fused(unsigned long n, const char *mode)
 	}
 }
 
-/* deferred init, split (the series): init a chunk, drain, then free it */
-/* the mode the last template of a run resolved to (auto) */
-static enum memmap_tmpl_mode resolved;
-
-static void __init run_split(unsigned long n, const char *mode)
+/* the born-free template of the first @n blocks in @mode; false: none */
+static bool __init born_free_tmpl(struct memmap_tmpl *t, unsigned long n,
+				  const char *mode)
 {
 	struct zone *zone = blocks_zone();
-	int nid = zone_to_nid(zone), zid = zone_idx(zone);
+
+	set_mode(mode);
+	return memmap_tmpl_prepare(t, MEMMAP_TMPL_DEFERRED, pfns[0],
+				   n * MAX_ORDER_NR_PAGES, zone_idx(zone),
+				   zone_to_nid(zone), NULL, 0);
+}
+
+/* deferred init, split (the series): init a chunk, drain, then free it */
+static void __init run_split(unsigned long n, const char *mode)
+{
 	struct memmap_tmpl t;
 	unsigned long b, e, i;
 
-	set_mode(mode);
-	if (!memmap_tmpl_prepare(&t, MEMMAP_TMPL_DEFERRED, pfns[0],
-				 n * MAX_ORDER_NR_PAGES, zid, nid, NULL, 0)) {
+	if (!born_free_tmpl(&t, n, mode)) {
 		pr_err("split: no template in mode %s\n", mode);
 		return;
 	}
-	resolved = t.mode;
 	for (b = 0; b < n; b = e) {
 		/* a run of contiguous blocks within one chunk */
 		for (e = b + 1; e < n && pfns[e] == pfns[e - 1] + MAX_ORDER_NR_PAGES &&
@@ -239,19 +243,13 @@ static void __init run_early(unsigned long n, const char *mode)
  */
 static void __init run_online(unsigned long n, const char *mode)
 {
-	struct zone *zone = blocks_zone();
-	int nid = zone_to_nid(zone), zid = zone_idx(zone);
 	struct memmap_tmpl t;
 	unsigned long b, e, i;
 
-	set_mode(mode);
-	if (!memmap_tmpl_prepare(&t, MEMMAP_TMPL_DEFERRED, pfns[0],
-				 n * MAX_ORDER_NR_PAGES, zid, nid, NULL, 0)) {
+	if (!born_free_tmpl(&t, n, mode)) {
 		run_early(n, mode);
-		resolved = MEMMAP_TMPL_OFF;
 		return;
 	}
-	resolved = t.mode;
 	for (b = 0; b < n; b = e) {
 		for (e = b + 1; e < n && pfns[e] == pfns[e - 1] + MAX_ORDER_NR_PAGES; e++)
 			;
