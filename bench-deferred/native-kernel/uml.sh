@@ -5,6 +5,9 @@
 # build/linux-um; the series tree is not touched) and run it.
 #   bench-deferred/native-kernel/uml.sh build
 #   bench-deferred/native-kernel/uml.sh run LOG SIZES_MIB ROUNDS [METHODS]
+# UML_ARGS: more kernel parameters for the run, e.g. check_pages=1: the page
+# checks that init_on_alloc=1 (a distribution default) also turns on, without
+# its zeroing of every block the benchmark takes.
 # UML's memory is a file in $UML_TMPDIR whose pages fault in the host on
 # first touch: the benchmark touches everything it times once before timing.
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -51,7 +54,7 @@ run() {
 	say "uml: mem=${mem}G (${max} MiB of struct pages), memory file in $shm, sizes $sizes MiB, $rounds rounds"
 	TMPDIR=$shm timeout --foreground 3600 "$obj/linux" mem="${mem}G" \
 		memmap_bench_uml.sizes="$sizes" memmap_bench_uml.rounds="$rounds" \
-		${methods:+memmap_bench_uml.methods=$methods} </dev/null > "$log" 2>&1 || true
+		${methods:+memmap_bench_uml.methods=$methods} ${UML_ARGS:-} </dev/null > "$log" 2>&1 || true
 	grep -q 'MMT-NATIVE-DONE' "$log" || { tail -20 "$log" >&2; die "uml: the benchmark did not finish (log: $log)"; }
 	grep -q 'MMT-NATIVE sizeof' "$log" && grep -m1 'MMT-NATIVE sizeof' "$log" >&2
 }
