@@ -26,6 +26,7 @@
 
 name=${1:?usage: boot.sh NAME [KERNEL ARGS...]}; shift
 guest_settings	# the settings above, defaulted and checked before anything else
+guest_files	# and what setup.sh installs for it
 KERNEL=${KERNEL:-$OBJ/$KIMAGE} INITRD=${INITRD:-$ABUILD/initramfs.cpio}
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL: run 'make kernel'"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD: run 'make initramfs'"

@@ -88,8 +88,6 @@ guest_settings() {
 		[ -z "${PMEM:-}" ] || die "PMEM=$PMEM: legacy pmem (memmap=nn!ss) is x86_64's; the arm64 guest has none"
 		# shellcheck disable=SC2034 # for boot.sh
 		AA64_FIRMWARE=${AA64_FIRMWARE:-/usr/share/qemu-efi-aarch64/QEMU_EFI.fd}
-		(( SLOTS == 0 )) || [ -r "$AA64_FIRMWARE" ] ||
-			die "SLOTS=$SLOTS on arm64 boots through UEFI, and there is no firmware at $AA64_FIRMWARE (make setup installs qemu-efi-aarch64)"
 	fi
 
 	# Guest RAM is allocated lazily (reserve=off): a guest larger than the
@@ -104,6 +102,15 @@ guest_settings() {
 	[ "$OVERCOMMIT" = 1 ] || die "$what: it would swap if the guest touched it all; OVERCOMMIT=1 boots it anyway"
 	say "overcommitting (OVERCOMMIT=1): $what"
 	overcommit="MMT-OVERCOMMIT {\"guest_mib\": $guest_mib, \"limit_mib\": $limit, \"memtotal_mib\": $((total / 1024))}"
+}
+
+# guest_files: what the guest needs on this host that setup.sh installs (the
+# arm64 UEFI firmware for pc-dimms). Only boot.sh asks, after guest_settings:
+# the commands check their guests before setup.sh runs, and a package that is
+# still to be installed is no reason to refuse them (issue 26).
+guest_files() {
+	[ "$ARCH" != arm64 ] || (( SLOTS == 0 )) || [ -r "$AA64_FIRMWARE" ] ||
+		die "SLOTS=$SLOTS on arm64 boots through UEFI, and there is no firmware at $AA64_FIRMWARE (make setup installs qemu-efi-aarch64)"
 }
 
 # check_guest: guest_settings in a subshell (the caller's variables stay as
