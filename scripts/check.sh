@@ -2,7 +2,8 @@
 # make check: build, boot, test. Host tests, then a guest boot (2 nodes,
 # legacy pmem, every freed page checked) that runs the built-in KUnit suites
 # (KTAP) and the guest tests; one with memmap_template=bogus for the boot
-# parameter's error path; the whole-system comparison of boots with
+# parameter's error path; one with init_on_alloc=1 (page checks on, as
+# distributions ship); the whole-system comparison of boots with
 # memmap_template=off (8 boots: the noise floor) and nt (4), with 2 nodes, 1 node
 # and all memory initialised early (early_page_ext); and normal memory
 # hotplug of pc-dimms in every mode. Ends with 'N passed, N failed'.
@@ -21,10 +22,11 @@ main_pmem='' main_run=check-hmm,check-gpu
 [ "$ARCH" != x86_64 ] || main_pmem='2G!4G' main_run=check-pmem,$main_run
 main_guest()    { MEM=8G NODES=2 CPUS=2 PMEM=$main_pmem RUN=$main_run TIMEOUT=${TIMEOUT:-1800} "$@"; }
 param_guest()   { MEM=2G NODES=1 CPUS=1 RUN=check-param TIMEOUT=300 "$@"; }
+alloc_guest()   { MEM=4G NODES=2 CPUS=2 RUN=check-hmm TIMEOUT=900 "$@"; }
 layout_guest()  { MEM=4G NODES=$1 CPUS=2 RUN=check-layout TIMEOUT=600 "${@:2}"; }
 hotplug_guest() { MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 "$@"; }
 # Checked before anything is built.
-main_guest check_guest; param_guest check_guest
+main_guest check_guest; param_guest check_guest; alloc_guest check_guest
 layout_guest 1 check_guest; layout_guest 2 check_guest; hotplug_guest check_guest
 check_disk
 
@@ -64,6 +66,14 @@ main_guest boot_test check boot.clean kunit.enable=1 kunit.autorun=1 check_pages
 long=$(printf 'n%.0s' $(seq 1 40))
 param_guest boot_test check-param boot.param-clean memmap_template=bogus memmap_template= 	memmap_template=NT memmap_template=nt,x memmap_template="$long" 	kunit.enable=1 kunit.autorun=1 kunit.filter_glob=memmap_template
 logs+=("$LOGS/check-boot.log" "$LOGS/check.log" "$LOGS/check-param-boot.log" "$LOGS/check-param.log")
+# init_on_alloc=1, the distribution default: page checks on (every free
+# checks the pages; born-free blocks through their template), and the
+# device memmap that test_hmm registers zeroed by the page allocator
+# (auto's cached rule). The KUnit suite and test_hmm's tests run in it.
+alloc_guest boot_test check-alloc boot.init-on-alloc init_on_alloc=1 \
+	kunit.enable=1 kunit.autorun=1 kunit.filter_glob=memmap_template \
+	trace_event=memmap:memmap_init trace_clock=global
+logs+=("$LOGS/check-alloc-boot.log" "$LOGS/check-alloc.log")
 
 # layout GROUP NODES [--all-early] [KERNEL ARGS]: eight boots with
 # memmap_template=off (the noise floor: free counts differ from boot to boot)

@@ -416,7 +416,26 @@ FAIL k/guest:e  (second)
 	rejected nodoc guest.parse run-without-document-fails 'MMT-BOOTED x 1.0' 'MMT-RUN check-x' 'MMT-DONE'
 }
 
-groups=(tree base layout stats kconfig settings install ram qemu make progress host ktap)
+# results.py bench keeps 64-bit samples (a 3 s boot is 3e9 ns, beyond the
+# 2^31 of a 32-bit printf) and refuses impossible ones (a negative time,
+# 0 ns) naming the log and line.
+results_tests() {
+	local d=$tmp/results out rc s
+	mkdir -p "$d"
+	s='MMT-SAMPLE {"workload":"boot","params":{"mem_gib":16},"mode":"off","metric":"boot_to_init_ns","unit":"ns","value":'
+	printf '%s3000000000}\n%s3010000000}\n' "$s" "$s" > "$d/ok.log"
+	out=$(python3 "$TOP"/scripts/results.py bench "$d/ok.json" "$d/ok.log" 2>&1); rc=$?
+	[ $rc = 0 ] && python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; sys.exit(r["samples"] != [3000000000, 3010000000] or r["median"] != 3005000000)' "$d/ok.json"
+	t harness.results-64-bit-samples $? "rc=$rc: $(tail -n 2 <<<"$out" | tr '\n' ' ')"
+	for v in -2147483648 0; do
+		printf '%s3000000000}\nnoise\n%s%s}\n' "$s" "$s" "$v" > "$d/bad.log"
+		out=$(python3 "$TOP"/scripts/results.py bench "$d/bad.json" "$d/bad.log" 2>&1); rc=$?
+		[ $rc != 0 ] && grep -q "bad.log:3: impossible sample $v" <<<"$out"
+		t "harness.results-refuses-sample-$( [ "$v" = 0 ] && echo zero || echo negative)" $? "rc=$rc: $out"
+	done
+}
+
+groups=(tree base layout stats kconfig settings install results ram qemu make progress host ktap)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

@@ -89,7 +89,7 @@ def results(rdir, readme):
 
     rows = []   # (label, n, off, nt, auto, off/nt text), times in ns
     samples = {(r["workload"], json.dumps({k: v for k, v in r["params"].items() if k != "chunk_pages"},
-                                          sort_keys=True), r["metric"], r["mode"]): r["samples"]
+                                          sort_keys=True), r["metric"], r["mode"]): r
                for r in data["results"]}
 
     def add(label, vals, n, metric, key=None):
@@ -165,7 +165,7 @@ def results(rdir, readme):
         nt, cached = same("nt"), same("cached")
         nat.append([label, f"{r['median']:.2f}", f"{cached['median']:.2f}" if cached else "-",
                     f"{nt['median']:.2f}" if nt else "-", f"{lim['median']:.2f}" if lim else "-",
-                    fmt_ratio(r["samples"], nt["samples"]).replace(", ", ",") if nt else "-"])
+                    fmt_ratio(r, nt).replace(", ", ",") if nt else "-"])
     if nat:
         out += [""] + table("native; ns/page", ["off", "cached", "nt", "limit", "off/nt"],
                             sorted(nat))

@@ -60,7 +60,7 @@ def main(path, outdir):
                     and o["metric"] == r["metric"] and o["mode"] == "off"), None)
         if off is None or r["mode"] == "off":
             continue
-        v, (lo, hi) = ratio_ci(r["samples"], off["samples"])
+        v, (lo, hi) = ratio_ci(r, off)
         rows.append((label, r["mode"], v, lo, hi))
     labels = sorted({l for l, *_ in rows})
     with open(os.path.join(outdir, "modes-tcg.dat"), "w") as f:
@@ -151,7 +151,7 @@ plot for [i=0:{len(modes) - 1}] '{outdir}/{name}.dat' index i using 1:2:3:4 with
                 o = next((r for r in rows if size(r) == mib and r["mode"] == "off"), None)
                 n = next((r for r in rows if size(r) == mib and r["mode"] == "nt"), None)
                 if o and n:
-                    v, (lo, hi) = ratio_ci(o["samples"], n["samples"])
+                    v, (lo, hi) = ratio_ci(o, n)
                     f.write(f"{mib} {v} {lo} {hi}\n")
             f.write("\n\n")
     if nf or dr:

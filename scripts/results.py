@@ -152,16 +152,23 @@ def samples_from(logs, accel):
     under ACCEL (tcg or kvm)."""
     groups = {}
     for path in logs:
-        for l in log_lines(path):
+        for no, l in enumerate(log_lines(path), 1):
             if not l.startswith("MMT-SAMPLE "):
                 continue
             s = json.loads(l[len("MMT-SAMPLE "):])
+            # a count or a time cannot be negative, and a time of 0 ns is a
+            # clock that did not run, not a measurement (a sample printed
+            # with a 32-bit %d once came out as -2147483648)
+            if not isinstance(s["value"], (int, float)) or s["value"] < 0 or \
+                    (s["unit"] == "ns" and s["value"] == 0):
+                sys.exit(f"results.py: {path}:{no}: impossible sample {s['value']!r} "
+                         f"({s['workload']} {s['metric']}, unit {s['unit']}): {l}")
             where = s.get("where", accel)
             if where not in WHERE:
                 sys.exit(f"results.py: {path}: where={where} is not one of {', '.join(WHERE)}")
             key = (s["workload"], where, json.dumps(s["params"], sort_keys=True), s["mode"],
                    s["metric"], s["unit"])
-            groups.setdefault(key, []).append(s["value"])
+            groups.setdefault(key, []).append((s["value"], s.get("run"), s.get("resolved")))
     return groups
 
 
@@ -169,23 +176,97 @@ def samples_from(logs, accel):
 WHERE = ("native-kernel", "kvm", "host", "native-model", "tcg")
 
 
-def summary(samples):
+def summary(samples, runs=None):
     q = statistics.quantiles(samples, n=4) if len(samples) >= 2 else [samples[0]] * 3
-    return {"median": statistics.median(samples), "ci95": median_ci(samples),
+    return {"median": statistics.median(samples), "ci95": median_ci(samples, runs),
             "min": min(samples), "max": max(samples), "p25": q[0], "p75": q[2],
             "stdev": statistics.stdev(samples) if len(samples) >= 2 else 0.0}
 
 
+def host_info():
+    """The machine the samples ran on: CPU (model, vendor, family/model/
+    stepping, microcode, caches, the flags the store results turn on),
+    hypervisor, cores, memory, host kernel, project commit and date."""
+    import platform
+    import subprocess
+    import time
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = {}
+            for line in f:
+                if not line.strip():
+                    break
+                k, _, v = line.partition(":")
+                cpu[k.strip()] = v.strip()
+    except OSError:
+        cpu = {}
+    flags = set(cpu.get("flags", "").split())
+    info["cpu"] = {"model_name": cpu.get("model name", "?"), "vendor": cpu.get("vendor_id", "?"),
+                   "family": cpu.get("cpu family", "?"), "model": cpu.get("model", "?"),
+                   "stepping": cpu.get("stepping", "?"), "microcode": cpu.get("microcode", "?"),
+                   "flags": {f: f in flags for f in ("erms", "fsrm", "avx2", "avx512f", "clzero", "movdir64b")},
+                   "hypervisor": "hypervisor" in flags}
+    caches = {}
+    for idx in range(8):
+        base = f"/sys/devices/system/cpu/cpu0/cache/index{idx}"
+        try:
+            level = open(base + "/level").read().strip()
+            kind = open(base + "/type").read().strip()
+            size = open(base + "/size").read().strip()
+        except OSError:
+            break
+        if kind != "Instruction":
+            caches[f"L{level}"] = size
+    info["cpu"]["caches"] = caches
+    try:
+        hv = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        info["cpu"]["hypervisor_vendor"] = next((l.split(":", 1)[1].strip() for l in hv.splitlines()
+                                                 if l.startswith("Hypervisor vendor")), None)
+        l3 = next((l.split(":", 1)[1].strip() for l in hv.splitlines() if l.startswith("L3 cache")), None)
+        if l3:
+            info["cpu"]["caches"]["L3_total"] = l3
+    except OSError:
+        pass
+    info["cores"] = os.cpu_count()
+    try:
+        info["memory_kib"] = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal:")))
+    except (OSError, StopIteration):
+        pass
+    info["host_kernel"] = platform.release()
+    try:
+        info["commit"] = subprocess.run(["git", "-C", TOP, "rev-parse", "HEAD"], capture_output=True,
+                                        text=True).stdout.strip() or "?"
+        dirty = subprocess.run(["git", "-C", TOP, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        info["commit_dirty"] = bool(dirty)
+    except OSError:
+        info["commit"] = "?"
+    info["date"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return info
+
+
 def cmd_bench(out, logs, kernel, accel, arch="x86_64"):
     results = []
-    for (w, where, p, mode, metric, unit), vals in samples_from(logs, accel).items():
+    for (w, where, p, mode, metric, unit), got in samples_from(logs, accel).items():
+        vals = [v for v, _, _ in got]
+        # the independent run (process, boot) of each sample, where known:
+        # the intervals resample runs, then rounds (stats.py)
+        runs = [run for _, run, _ in got] if all(run is not None for _, run, _ in got) else None
+        # the mode auto took, sample by sample: how often each
+        took = [t for _, _, t in got if t]
         r = {"workload": w, "where": where, "params": json.loads(p), "mode": mode,
              "metric": metric, "unit": unit, "samples": vals}
+        if runs:
+            r["runs"] = runs
+        if took:
+            r["resolved"] = ", ".join(f"{m} {took.count(m)}" if len(set(took)) > 1 else m
+                                      for m in sorted(set(took)))
         if mode == "limit":
             r["sequence"] = r["params"]["sequence"]
-        r.update(summary(vals))
+        r.update(summary(vals, runs))
         results.append(r)
-    doc = {"kernel": kernel, "accel": accel, "arch": arch, "results": results}
+    doc = {"kernel": kernel, "accel": accel, "arch": arch, "host": host_info(), "results": results}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     print(f"| workload | where | params | mode | metric | n | median | 95% CI | min-max | unit |")

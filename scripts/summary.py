@@ -37,7 +37,7 @@ def med(r, scale=1.0, fmt=".2f"):
 
 
 def ratio(a, b):
-    return fmt_ratio(a["samples"], b["samples"]) if a and b else "-"
+    return fmt_ratio(a, b) if a and b else "-"
 
 
 def limit_of(R, workload, **params):
@@ -60,8 +60,8 @@ def auto_verdict(auto, fixed):
     if not auto or not fixed:
         return "-"
     best = min(fixed, key=lambda r: r["median"])
-    r, (lo, hi) = ratio_ci(auto["samples"], best["samples"])
-    same = auto["params"].get("resolved") == best["mode"]
+    r, (lo, hi) = ratio_ci(auto, best)
+    same = (auto.get("resolved") or auto["params"].get("resolved")) == best["mode"]
     if lo > 1:
         return (f"{(r - 1) * 100:.0f}% slower than {best['mode']} [{lo:.2f}, {hi:.2f}]"
                 + (f" (auto took {best['mode']}: the same code, measured twice)" if same else ""))
@@ -85,7 +85,7 @@ def native_fill(R):
                 p = dict(path=path, state=state, size_mib=mib, threads=1)
                 o, c, n, a = (R.get("native-fill", m, **p) for m in MODES)
                 lim, _ = limit_of(R, "native-fill", state=state, size_mib=mib, threads=1)
-                took = f" ({a['params'].get('resolved', '?')})" if a else ""
+                took = f" ({a.get('resolved') or a['params'].get('resolved', '?')})" if a else ""
                 print(f"| {path} | {state} | {mib} | {med(o)} | {med(c)} | {med(n)} | {med(a)}{took} | "
                       f"{med(lim)} [{lim['sequence'] if lim else '-'}] | {ratio(o, n)} | {ratio(o, a)} | "
                       f"{ratio(n, lim)} | {64 / n['median'] if n else 0:.1f} | {auto_verdict(a, [o, c, n])} |")
@@ -123,7 +123,16 @@ def native_fill(R):
 def native_initfree(R):
     if not R.values("native-initfree", "path"):
         return
-    print("## Native, init + free with the real buddy allocator (UML; where: native-kernel)\n")
+    for pc in R.values("native-initfree", "page_checks") or [None]:
+        native_initfree_checks(R, {} if pc is None else {"page_checks": pc})
+
+
+def native_initfree_checks(R, pc):
+    """The init + free tables of one page-check setting (pc: {} or
+    {"page_checks": 0 or 1})."""
+    what = ("" if not pc else ", page checks on (check_pages=1, as with init_on_alloc=1)"
+            if pc["page_checks"] else ", page checks off")
+    print(f"## Native, init + free with the real buddy allocator (UML; where: native-kernel){what}\n")
     print("Deferred init, per struct page: off is the old fused loop (init a MAX_ORDER block, "
           "free it at once); copy and copy-nt keep that loop but copy a template (ordinary or "
           "NT stores); cached and nt are the series' split (born-free template, then a free pass "
@@ -132,10 +141,10 @@ def native_initfree(R):
           "cached/nt.\n")
     print("| MiB | off | copy | copy-nt | cached | nt | auto | limit | off/nt | off/auto | nt/limit | off/copy | copy/cached | cached/nt |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for mib in R.values("native-initfree", "size_mib", path="deferred"):
-        g = {m: R.get("native-initfree", m, path="deferred", size_mib=mib)
+    for mib in R.values("native-initfree", "size_mib", path="deferred", **pc):
+        g = {m: R.get("native-initfree", m, path="deferred", size_mib=mib, **pc)
              for m in ("off", "copy", "copy-nt", "cached", "nt", "auto")}
-        lim, _ = limit_of(R, "native-initfree", size_mib=mib)
+        lim, _ = limit_of(R, "native-initfree", size_mib=mib, **pc)
         print(f"| {mib} | " + " | ".join(med(g[m]) for m in g) +
               f" | {med(lim)} [{lim['sequence'] if lim else '-'}] | {ratio(g['off'], g['nt'])} | "
               f"{ratio(g['off'], g['auto'])} | {ratio(g['nt'], lim)} | {ratio(g['off'], g['copy'])} | "
@@ -148,12 +157,12 @@ def native_initfree(R):
     print("| path | MiB | off | cached | nt | auto | off/nt | off/cached | cached/nt |")
     print("|---|---|---|---|---|---|---|---|---|")
     for path in ("early", "early-zeroed"):
-        for mib in R.values("native-initfree", "size_mib", path=path):
-            g = {m: R.get("native-initfree", m, path=path, size_mib=mib) for m in MODES}
+        for mib in R.values("native-initfree", "size_mib", path=path, **pc):
+            g = {m: R.get("native-initfree", m, path=path, size_mib=mib, **pc) for m in MODES}
             print(f"| {path} | {mib} | " + " | ".join(med(g[m]) for m in MODES) +
                   f" | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['cached'])} | {ratio(g['cached'], g['nt'])} |")
     print()
-    if not R.values("native-initfree", "size_mib", path="online"):
+    if not R.values("native-initfree", "size_mib", path="online", **pc):
         return
     print("Onlining, init + free: off as before (page by page, then __free_pages_core() on "
           "every block); cached, nt and auto born free (the whole range from a born-free "
@@ -164,13 +173,93 @@ def native_initfree(R):
     print("| path | MiB | off | cached | nt | auto | off/nt | off/cached | cached/nt | early/online cached | early/online nt |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for path, before in (("online", "early"), ("online-zeroed", "early-zeroed")):
-        for mib in R.values("native-initfree", "size_mib", path=path):
-            g = {m: R.get("native-initfree", m, path=path, size_mib=mib) for m in MODES}
-            b = {m: R.get("native-initfree", m, path=before, size_mib=mib) for m in ("cached", "nt")}
+        for mib in R.values("native-initfree", "size_mib", path=path, **pc):
+            g = {m: R.get("native-initfree", m, path=path, size_mib=mib, **pc) for m in MODES}
+            b = {m: R.get("native-initfree", m, path=before, size_mib=mib, **pc) for m in ("cached", "nt")}
             print(f"| {path} | {mib} | " + " | ".join(med(g[m]) for m in MODES) +
                   f" | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['cached'])} | {ratio(g['cached'], g['nt'])}"
                   f" | {ratio(b['cached'], g['cached'])} | {ratio(b['nt'], g['nt'])} |")
     print()
+
+
+def ci_overlap(a, b):
+    return a["ci95"][0] <= b["ci95"][1] and b["ci95"][0] <= a["ci95"][1]
+
+
+def store_goals(R):
+    """Issue 22's goals for the default store, group by group: auto against
+    the best fixed mode and against off; with page checks against without;
+    auto against the fastest sequence that writes a template (the limit).
+    Each line says its verdict; the last counts them."""
+    rows, verdicts = [], []
+
+    def judge(label, auto, off, fixed, lim, extra=()):
+        best = min([f for f in fixed if f], key=lambda r: r["median"])
+        ok_best = auto["ci95"][0] <= best["ci95"][1]
+        r_off = off["median"] / auto["median"]
+        ok_off = r_off >= 0.97 and (r_off >= 1 or ci_overlap(off, auto))
+        cells = [f"{auto['median']:.2f} [{auto['ci95'][0]:.2f}, {auto['ci95'][1]:.2f}] "
+                 f"({auto.get('resolved') or auto['params'].get('resolved', '') or 'auto'})",
+                 f"{best['mode']} {best['median']:.2f} [{best['ci95'][0]:.2f}, {best['ci95'][1]:.2f}]",
+                 ("yes" if ok_best else "**no**"), f"{ratio(off, auto)}", ("yes" if ok_off else "**no**")]
+        ok = ok_best and ok_off
+        if lim is not None:
+            r_lim = auto["median"] / lim["median"]
+            cells.append(f"{r_lim:.2f} ({lim['sequence']}) " + ("yes" if r_lim <= 1.15 else "**no**"))
+            ok = ok and r_lim <= 1.15
+        else:
+            cells.append("-")
+        for text, good in extra:
+            cells.append(text + (" yes" if good else " **no**"))
+            ok = ok and good
+        cells += ["-"] * (8 - len(cells))
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+        verdicts.append(ok)
+
+    for path in R.values("native-fill", "path", threads=1):
+        for state in R.values("native-fill", "state", path=path, threads=1):
+            for mib in R.values("native-fill", "size_mib", path=path, state=state, threads=1):
+                p = dict(path=path, state=state, size_mib=mib, threads=1)
+                g = {m: R.get("native-fill", m, **p) for m in MODES}
+                if not (g["auto"] and g["off"]):
+                    continue
+                lim, _ = limit_of(R, "native-fill", state=state, size_mib=mib, threads=1)
+                judge(f"fill {path}, {state}, {mib} MiB", g["auto"], g["off"],
+                      [g["off"], g["cached"], g["nt"]], lim if mib >= 64 else None)
+    for path in ("deferred", "early", "online"):
+        for pc in R.values("native-initfree", "page_checks", path=path):
+            for mib in R.values("native-initfree", "size_mib", path=path, page_checks=pc):
+                p = dict(path=path, size_mib=mib, page_checks=pc)
+                g = {m: R.get("native-initfree", m, **p) for m in MODES}
+                if not (g["auto"] and g["off"]):
+                    continue
+                lim, _ = limit_of(R, "native-initfree", size_mib=mib, page_checks=pc)
+                extra = []
+                if pc == 1 and path in ("deferred", "online"):
+                    no = R.get("native-initfree", "auto", path=path, size_mib=mib, page_checks=0)
+                    if no:
+                        r = g["auto"]["median"] / no["median"]
+                        extra.append((f"{r:.2f}x of page checks off", r <= 1.1))
+                    if mib >= 256:
+                        r = g["off"]["median"] / g["auto"]["median"]
+                        extra.append((f"off/auto {r:.2f}x", r >= 1.5))
+                judge(f"init + free {path}, page checks {pc}, {mib} MiB", g["auto"], g["off"],
+                      [g["off"], g["cached"], g["nt"]],
+                      lim if mib >= 64 and path in ("deferred", "online") else None, extra)
+    if not rows:
+        return
+    print("## The default store against its goals (issue 22; where: native-kernel)\n")
+    print("ns per struct page, median [95% CI over runs, then rounds]. auto must not be slower "
+          "than the best fixed mode beyond their intervals (auto's low end not above the best's "
+          "high end), nor than off (off/auto >= 0.97, the intervals overlapping where it is "
+          "below 1); at >= 64 MiB the fills and deferred/online init + free within 1.15x of the "
+          "fastest sequence that writes a template; with page checks on, deferred and online "
+          "within 1.1x of the same row without, and >= 1.5x faster than off at >= 256 MiB.\n")
+    print("| group | auto (took) | best fixed | auto not slower | off/auto | not slower than off | auto/limit | page checks | vs off |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(r)
+    print(f"\n{sum(verdicts)} of {len(verdicts)} groups meet every goal.\n")
 
 
 def tcg(R):
@@ -284,11 +373,29 @@ def headline(R):
               f"{med(g['auto'], scale, fmt)} | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['auto'])} |")
 
 
+def host_line(doc):
+    """Where the samples ran: results.json's host object, one line."""
+    h = doc.get("host")
+    if not h:
+        return "Host: not recorded in this results.json."
+    c = h["cpu"]
+    flags = " ".join(f for f, on in c["flags"].items() if on)
+    caches = ", ".join(f"{k} {v}" for k, v in c["caches"].items() if k != "L3_total")
+    return (f"Host: {c['model_name']} ({c['vendor']}, family {c['family']} model {c['model']} "
+            f"stepping {c['stepping']}, microcode {c['microcode']}), {caches}; {flags}; "
+            f"{'a ' + (c.get('hypervisor_vendor') or '') + ' guest' if c['hypervisor'] else 'bare metal'}, "
+            f"{h['cores']} CPUs, {h.get('memory_kib', 0) // 1024} MiB; host kernel {h['host_kernel']}; "
+            f"commit {h['commit'][:12]}{' (with local changes)' if h.get('commit_dirty') else ''}, {h['date']}.")
+
+
 def main(path, head=False):
-    R = Results(json.load(open(path))["results"])
+    doc = json.load(open(path))
+    R = Results(doc["results"])
     if head:
         headline(R)
         return
+    print(host_line(doc) + "\n")
+    store_goals(R)
     native_fill(R)
     native_initfree(R)
     tcg(R)

@@ -5,6 +5,7 @@ print nan (a clock that did not tick gives inf). Prints MMT-TEST lines."""
 import math
 import os
 import random
+import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -33,6 +34,24 @@ z = stats.fmt_ratio([10, 11, 9, 10, 12], [3, 0, 4, 3, 0])
 t("zero-denominator-no-nan", "nan" not in z, z)
 r0, ci0 = stats.ratio_ci([1, 2], [0, 0])
 t("all-zero-denominator-inf", math.isinf(r0) and all(math.isinf(x) for x in ci0), f"{r0} {ci0}")
+
+# Samples from several runs (processes, boots) with a level shift from run
+# to run: the two-stage interval covers the shift, which one that resamples
+# the rounds alone does not; a row (dict) with "runs" is read the same way.
+lv = [1.0, 1.3, 0.8, 1.6]
+ra = [100 * lv[i // 5] + rng.gauss(0, 1) for i in range(20)]
+runs = [i // 5 for i in range(20)]
+flat = stats.median_ci(ra)
+two = stats.median_ci(ra, runs)
+t("runs-interval-covers-shift", two[1] - two[0] > 2 * (flat[1] - flat[0]) and two[0] <= statistics.median(ra) <= two[1],
+  f"flat {flat}, two-stage {two}")
+t("runs-row", stats.median_ci({"samples": ra, "runs": runs}) == two, "a row and a list differ")
+rb = [x / 2 for x in ra]
+rr, rci = stats.ratio_ci({"samples": ra, "runs": runs}, {"samples": rb, "runs": runs})
+t("runs-paired-ratio", abs(rr - 2) < 1e-9 and rci[1] - rci[0] < 1e-9, f"{rr} {rci}: paired by run and round")
+rc = [100 + rng.gauss(0, 1) for _ in range(20)]
+rr, rci = stats.ratio_ci({"samples": ra, "runs": runs}, {"samples": rc, "runs": [r + 10 for r in runs]})
+t("runs-unpaired-ratio", rci[0] < rr < rci[1] and rci[1] - rci[0] > 0.3, f"{rr} {rci}")
 
 # ab-compare.py: a row measured on one kernel only is an error, and a real
 # difference between the kernels is reported as one.

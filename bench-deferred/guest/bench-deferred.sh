@@ -31,7 +31,7 @@ awk '{ for (i = 2; i <= NF; i++)
 			if ($i == "sched_wakeup:" && !(c in w)) w[c] = ns
 			if ($i == "sched_process_exit:") x[c] = ns
 		} }
-	END { for (c in x) if (c in w) print c, x[c] - w[c] }' $T/trace > /tmp/thread.ns
+	END { for (c in x) if (c in w) printf "%s %.0f\n", c, x[c] - w[c] }' $T/trace > /tmp/thread.ns
 emode=${want:-$(sed -n 's/.*mode=\([a-z]*\).*/\1/p' /tmp/deferred.ev | head -n 1)}
 while read -r node ns; do
 	sample deferred-init "$params" "$emode" "node${node}_thread_ns" ns "$ns"
@@ -53,5 +53,6 @@ dmesg | sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms.*
 while read -r node ms; do
 	sample deferred-init "$params" "$emode" "node${node}_kernel_ns" ns "$((ms * 1000000))"
 done
-# boot to init: /proc/uptime as init started (10 ms resolution)
-sample boot "$params" "$emode" boot_to_init_ns ns "$(awk '{ printf "%d", $1 * 1e9 }' /tmp/init-uptime)"
+# boot to init: /proc/uptime as init started (10 ms resolution); %.0f, not
+# %d: busybox awk's %d wraps at 2^31 ns, and boots take longer than 2.1 s
+sample boot "$params" "$emode" boot_to_init_ns ns "$(awk '{ printf "%.0f", $1 * 1e9 }' /tmp/init-uptime)"

@@ -22,10 +22,12 @@ python3 "$here/extract.py" "$TREE/mm/mm_init.c" \
 	zone_idx_is_device __init_single_page overlap_memmap_init defer_init memmap_init_range_tmpl \
 	memmap_init_pages __memmap_init_range memmap_init_range __init_zone_device_page \
 	compound_nr_pages __init_zone_device_tail memmap_init_compound \
+	memmap_device_tmpl_prepare memmap_device_tmpl_bulk memmap_device_tmpl_fill memmap_device_slow \
 	memmap_init_device_pages deferred_init_pages > "$out/mm_init_extract.c"
 python3 "$here/extract.py" "$TREE/mm/page_alloc.c" \
 	get_pageblock_bitmap pfn_to_bitidx get_pfnblock_bitmap_bitidx __set_pfnblock_flags_mask \
-	init_pageblock_migratetype > "$out/page_alloc_extract.c"
+	init_pageblock_migratetype page_expected_state is_check_pages_enabled free_pages_tmpl_ok \
+	free_pages_tmpl_walks_tails > "$out/page_alloc_extract.c"
 # ... with the headers those files include.
 grep -h '^#include <' "$TREE/mm/mm_init.c" "$TREE/mm/page_alloc.c" | sort -u > "$out/includes.h"
 
@@ -89,6 +91,15 @@ working = {
     "__cond_resched": "int __cond_resched(void) { return 0; }",
     "ktime_get": "#include <time.h>\nlong long ktime_get(void) { struct timespec t; "
                  "clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000LL + t.tv_nsec; }",
+    # auto's measurement reads the clock, and says what it chose
+    "sched_clock": "#include <time.h>\nunsigned long long sched_clock(void) { struct timespec t; "
+                   "clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000ULL + t.tv_nsec; }",
+    # called from code built with -mno-sse -mskip-rax-setup and an 8-byte
+    # stack boundary: no vector registers in the stub, the stack realigned
+    # for libc
+    "_printk": "#include <stdarg.h>\n#include <stdio.h>\n__attribute__((target(\"general-regs-only\"), "
+               "force_align_arg_pointer)) int _printk(const char *f, ...) { va_list a; int n; "
+               "va_start(a, f); if (f[0] == 1 && f[1]) f += 2; n = vfprintf(stderr, f, a); va_end(a); return n; }",
     "memcpy": None, "memset": None, "memcmp": None,   # libc's; not on the timed paths
     "kb_host_alloc": None, "kb_stub_called": None,
 }

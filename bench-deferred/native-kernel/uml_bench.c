@@ -43,6 +43,9 @@ static int rounds = 10;
 module_param(rounds, int, 0444);
 static char *methods = "";
 module_param(methods, charp, 0444);
+/* which boot of a series this is: the samples' "run", the independent unit */
+static int run;
+module_param(run, int, 0444);
 
 #define CHUNK_PAGES	(1UL << 15)	/* a section of x86-64: 128 MiB */
 
@@ -386,9 +389,12 @@ static void __init report(const char *method, unsigned long mib,
 	int plen = mode - method - 1;
 	bool limit = !strncmp(method, "limit", plen);
 
-	printk(KERN_INFO "MMT-SAMPLE {\"workload\": \"native-initfree\", \"where\": \"native-kernel\", \"params\": {\"path\": \"%.*s\", \"size_mib\": %lu, \"pages\": %lu, \"arch\": \"um\"%s%s%s}, \"mode\": \"%s\", \"metric\": \"ns_per_page\", \"unit\": \"ns\", \"value\": %llu.%03llu}\n",
-		plen, method, mib, pages, limit ? ", \"sequence\": \"" : "",
-		limit ? mode : "", limit ? "\"" : "", limit ? "limit" : mode,
+	/* page checks (check_pages=1, init_on_alloc=1, ...): every free reads the pages */
+	printk(KERN_INFO "MMT-SAMPLE {\"workload\": \"native-initfree\", \"where\": \"native-kernel\", \"params\": {\"path\": \"%.*s\", \"size_mib\": %lu, \"pages\": %lu, \"arch\": \"um\", \"page_checks\": %d%s%s%s}, \"mode\": \"%s\", \"metric\": \"ns_per_page\", \"unit\": \"ns\", \"run\": %d, \"value\": %llu.%03llu}\n",
+		plen, method, mib, pages,
+		static_branch_unlikely(&check_pages_enabled) ? 1 : 0,
+		limit ? ", \"sequence\": \"" : "",
+		limit ? mode : "", limit ? "\"" : "", limit ? "limit" : mode, run,
 		ns / done, (ns % done) * 1000 / done);
 }
 
