@@ -4,9 +4,12 @@ every ratio a ratio of medians with its bootstrap 95% interval (stats.py),
 and every table says where it ran.
 
   summary.py RESULTS.json              every table
-  summary.py --headline RESULTS.json   the README's headline rows
+  summary.py --headline RESULTS.json   the headline rows of one run
+  summary.py --cpus RUN_DIR...         the README's table: the native rows
+                                       of the latest run of each CPU
 """
 import json
+import os
 import sys
 
 from stats import fmt_ratio, ratio_ci
@@ -373,6 +376,56 @@ def headline(R):
               f"{med(g['auto'], scale, fmt)} | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['auto'])} |")
 
 
+def cpu_label(doc, rdir):
+    """A short name for the CPU a run ran on: from results.json's host, or
+    from host.json beside an older results.json that has none."""
+    h = doc.get("host")
+    if not h and os.path.exists(os.path.join(rdir, "host.json")):
+        h = json.load(open(os.path.join(rdir, "host.json")))
+    if not h:
+        return "CPU not recorded"
+    c = h["cpu"]
+    avx = "AVX-512" if c["flags"].get("avx512f") else "no AVX-512"
+    return f"{c['model_name']} f{c['family']} m{c['model']}, {avx}, L3 {c['caches'].get('L3', '?')}"
+
+
+def headline_runs(dirs):
+    """The README's table: the native rows of the latest run of each CPU,
+    side by side, all four modes and the limit (the fastest sequence that
+    writes a template, same run), with the CPU and the run named."""
+    print("| what | CPU (run) | off | cached | nt | auto | limit | off/auto | best fixed/auto |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = (("device fill, 4 GiB, cold", "native-fill", dict(path="device", state="cold", size_mib=4096, threads=1)),
+            ("device fill, 1 MiB, just zeroed", "native-fill", dict(path="device", state="zeroed", size_mib=1, threads=1)),
+            ("early fill, 4 GiB, cold", "native-fill", dict(path="early", state="cold", size_mib=4096, threads=1)),
+            ("deferred init + free, 4 GiB", "native-initfree", dict(path="deferred", size_mib=4096, page_checks=0)),
+            ("deferred init + free, 4 GiB, page checks on", "native-initfree",
+             dict(path="deferred", size_mib=4096, page_checks=1)),
+            ("online init + free, 4 GiB", "native-initfree", dict(path="online", size_mib=4096, page_checks=0)),
+            ("online init + free, 4 GiB, page checks on", "native-initfree",
+             dict(path="online", size_mib=4096, page_checks=1)))
+    runs = []
+    for d in dirs:
+        doc = json.load(open(os.path.join(d, "results.json")))
+        runs.append((os.path.basename(d.rstrip("/")), cpu_label(doc, d), Results(doc["results"])))
+    for label, w, p in rows:
+        for name, cpu, R in runs:
+            q = dict(p)
+            if "page_checks" in q and not R.values(w, "page_checks"):
+                if q["page_checks"]:
+                    continue        # a run from before the page-check rows
+                del q["page_checks"]
+            g = {m: R.get(w, m, **q) for m in MODES}
+            if not g["off"]:
+                continue
+            lq = {k: v for k, v in q.items() if k not in ("path",)}
+            lim, _ = limit_of(R, w, **lq)
+            fixed = [g[m] for m in ("off", "cached", "nt") if g[m]]
+            best = min(fixed, key=lambda r: r["median"])
+            print(f"| {label} | {cpu} ({name}) | " + " | ".join(med(g[m]) for m in MODES) +
+                  f" | {med(lim)} | {ratio(g['off'], g['auto'])} | {ratio(best, g['auto'])} ({best['mode']}) |")
+
+
 def host_line(doc):
     """Where the samples ran: results.json's host object, one line."""
     h = doc.get("host")
@@ -405,6 +458,8 @@ def main(path, head=False):
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--headline":
         main(sys.argv[2], head=True)
+    elif len(sys.argv) > 2 and sys.argv[1] == "--cpus":
+        headline_runs(sys.argv[2:])
     elif len(sys.argv) == 2:
         main(sys.argv[1])
     else:

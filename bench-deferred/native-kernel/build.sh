@@ -92,8 +92,9 @@ working = {
     "ktime_get": "#include <time.h>\nlong long ktime_get(void) { struct timespec t; "
                  "clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000LL + t.tv_nsec; }",
     # auto's measurement reads the clock, and says what it chose
-    "sched_clock": "#include <time.h>\nunsigned long long sched_clock(void) { struct timespec t; "
-                   "clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000ULL + t.tv_nsec; }",
+    "ktime_get_mono_fast_ns": "#include <time.h>\nunsigned long long ktime_get_mono_fast_ns(void) { "
+                              "struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); "
+                              "return t.tv_sec * 1000000000ULL + t.tv_nsec; }",
     # called from code built with -mno-sse -mskip-rax-setup and an 8-byte
     # stack boundary: no vector registers in the stub, the stack realigned
     # for libc
