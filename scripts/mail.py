@@ -149,31 +149,37 @@ def results(rdir, readme):
         big = p.get("size_mib") == 4096
         if r["workload"] == "native-fill" and big and p.get("state") == "cold" \
                 and p.get("path") in ("device", "device-compound", "early"):
-            label = f"{p['path']} fill, 4 GiB"
+            label = f"{p['path'].replace('device-', 'dev-')} fill"
         elif r["workload"] == "native-initfree" and big and p.get("path") == "deferred":
-            label = "deferred init + free, 4 GiB"
+            label = "deferred+free"
         elif r["workload"] == "native-initfree" and big and p.get("path") == "online":
-            label = "onlining init + free, 4 GiB"
+            label = "online+free"
         else:
             continue
+        if p.get("page_checks"):
+            label += ", chk"
         same = lambda m: next((x for x in data["results"] if x["workload"] == r["workload"]  # noqa: E731
                                and x["params"] == p and x["mode"] == m), None)
         lims = [x for x in data["results"] if x["workload"] == r["workload"] and x["mode"] == "limit"
                 and x["params"].get("size_mib") == 4096 and x["params"].get("state", "cold") == "cold"
-                and x["params"].get("threads", 1) == 1 and x.get("sequence") != "rep-stosb-zero"]
+                and x["params"].get("threads", 1) == 1 and x.get("sequence") != "rep-stosb-zero"
+                and x["params"].get("page_checks") == p.get("page_checks")]
         lim = min(lims, key=lambda x: x["median"]) if lims else None
-        nt, cached = same("nt"), same("cached")
+        nt, cached, auto = same("nt"), same("cached"), same("auto")
         nat.append([label, f"{r['median']:.2f}", f"{cached['median']:.2f}" if cached else "-",
-                    f"{nt['median']:.2f}" if nt else "-", f"{lim['median']:.2f}" if lim else "-",
-                    fmt_ratio(r, nt).replace(", ", ",") if nt else "-"])
+                    f"{nt['median']:.2f}" if nt else "-", f"{auto['median']:.2f}" if auto else "-",
+                    f"{lim['median']:.2f}" if lim else "-",
+                    fmt_ratio(r, auto).replace(", ", ",") if auto else "-"])
     if nat:
-        out += [""] + table("native; ns/page", ["off", "cached", "nt", "limit", "off/nt"],
+        out += [""] + table("4 GiB, ns/page", ["off", "cached", "nt", "auto", "limit", "off/auto"],
                             sorted(nat))
         out += ["", wrap("Native rows: the series' own functions run on this machine's "
                          "memory (fills built for userspace with the kernel's flags; "
-                         "init + free in UML with the buddy allocator), memmap "
-                         "not in the caches; limit = the fastest store sequence for the "
-                         "same bytes; ratios with bootstrap 95% intervals.")]
+                         "init + free (+free) in UML with the buddy allocator), memmap "
+                         "not in the caches, 4 GiB of struct pages; chk = with page checks (check_pages=1, "
+                         "as init_on_alloc=1 turns on); limit = the fastest store "
+                         "sequence for the same bytes; ratios with bootstrap 95% "
+                         "intervals over runs, then rounds.")]
     if rows:
         out += [""] + table(f"{accel.upper() if accel in ('tcg', 'kvm') else accel}, median ms",
                             ["n", "off", "nt", "auto", "off/nt"],
