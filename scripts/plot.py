@@ -116,28 +116,37 @@ plot for [i=0:{len(modes) - 1}] '{outdir}/{name}.dat' index i using 1:2:3:4 with
         native_plot(f"native-fill-{path}-{state}",
                     f"{path} memmap fill, memmap {state}: the kernel's own code natively (this machine)",
                     rows, ["off", "cached", "nt", "auto", "limit"])
-    ni = [r for r in res if r["workload"] == "native-initfree"]
-    dr = [r for r in ni if r["params"].get("path") == "deferred"]
-    if dr:
-        lim = {}
-        for r in ni:
-            if r["mode"] == "limit" and r["params"].get("sequence") != "rep-stosb-zero":
-                if size(r) not in lim or r["median"] < lim[size(r)]["median"]:
-                    lim[size(r)] = r
-        native_plot("native-deferred",
-                    "Deferred init + free natively (UML, real buddy allocator): fused off, ablation, split",
-                    dr + [dict(r, mode="limit") for r in lim.values()],
-                    ["off", "copy", "copy-nt", "cached", "nt", "auto", "limit"])
+    # init + free: one set of plots per page-check setting (page_checks=1:
+    # "-checks", what init_on_alloc=1 turns on)
+    nia = [r for r in res if r["workload"] == "native-initfree"]
+    dr = []
+    for pc in sorted({r["params"].get("page_checks", 0) for r in nia}):
+        ni = [r for r in nia if r["params"].get("page_checks", 0) == pc]
+        sfx, what = ("-checks", ", page checks on") if pc else ("", "")
+        d = [r for r in ni if r["params"].get("path") == "deferred"]
+        if not pc:
+            dr = d
+        if d:
+            lim = {}
+            for r in ni:
+                if r["mode"] == "limit" and r["params"].get("sequence") != "rep-stosb-zero":
+                    if size(r) not in lim or r["median"] < lim[size(r)]["median"]:
+                        lim[size(r)] = r
+            native_plot("native-deferred" + sfx,
+                        "Deferred init + free natively (UML, real buddy allocator): fused off, "
+                        "ablation, split" + what,
+                        d + [dict(r, mode="limit") for r in lim.values()],
+                        ["off", "copy", "copy-nt", "cached", "nt", "auto", "limit"])
 
-    # onlining: as before (the early rows: template, then every page freed)
-    # against born free (mm/0017), same run
-    on = [r for r in ni if r["params"].get("path") == "online"]
-    if on:
-        before = [dict(r, mode="before-" + r["mode"]) for r in ni
-                  if r["params"].get("path") == "early" and r["mode"] in ("cached", "nt")]
-        native_plot("native-online",
-                    "Onlining init + free natively (UML): off, template before mm/0017, born free",
-                    on + before, ["off", "before-cached", "before-nt", "cached", "nt", "auto"])
+        # onlining: as before (the early rows: template, then every page
+        # freed) against born free (mm/0017), same run
+        on = [r for r in ni if r["params"].get("path") == "online"]
+        if on:
+            before = [dict(r, mode="before-" + r["mode"]) for r in ni
+                      if r["params"].get("path") == "early" and r["mode"] in ("cached", "nt")]
+            native_plot("native-online" + sfx,
+                        "Onlining init + free natively (UML): off, template before mm/0017, born free" + what,
+                        on + before, ["off", "before-cached", "before-nt", "cached", "nt", "auto"])
 
     # off / nt per path vs size, with the ratio's bootstrap interval
     series = []
