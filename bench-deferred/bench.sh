@@ -4,7 +4,8 @@
 #                  memmap_template= on the command line) per guest size
 #                  (SIZES [16] GiB) and NUMA node count (NODESET [2]);
 #                  the full run is SIZES="4 16" NODESET="1 2" (160 boots),
-#                  modes interleaved boot by boot
+#                  modes interleaved boot by boot, their order rotated
+#                  (each mode first as often), after one dropped warm-up boot
 #   in one boot, each a series with the modes interleaved (off, cached, nt,
 #   auto, off, ...) through the run-time knob:
 #   pmem bind:     16 GiB guest with 8 GiB legacy pmem, first bind + REBINDS [30]
@@ -57,7 +58,6 @@ read -ra modes <<<"$MODES"
 for mode in "${modes[@]}"; do
 	case $mode in off|cached|nt|auto) ;; *) die "MODES='$MODES': $mode is not off, cached, nt or auto" ;; esac
 done
-init_guest 4 1 check_guest	# the warm-up boot
 for mem in $SIZES; do for nodes in $NODESET; do init_guest "$mem" "$nodes" check_guest; done; done
 pmem_guest check_guest
 for pg in ${PMEM_LARGE_GIB:-}; do large_pmem_guest "$pg" check_guest; done
@@ -70,15 +70,19 @@ rm -f "$LOGS"/bench-*.log
 start=$(date +%s)
 trace="trace_event=sched:sched_wakeup,sched:sched_process_exit,memmap:memmap_init trace_buf_size=8M traceoff_after_boot trace_clock=global"
 # The first guest after a pause runs slower (seen: early init 197 ms, then
-# 54 ms, in three identical boots): one boot to warm up, not recorded.
-say "bench: warm-up boot (not recorded)"
-init_guest 4 1 "$TOP"/scripts/boot.sh warmup kunit.enable=0 $trace >/dev/null
+# 54 ms, in three identical boots; and the first 16 GiB boot after a 4 GiB
+# warm-up): one boot of the first measured guest to warm up, not recorded.
+first_mem=${SIZES%% *} first_nodes=${NODESET%% *}
+say "bench: warm-up boot, ${first_mem} GiB, $first_nodes node(s) (dropped: not recorded)"
+init_guest "$first_mem" "$first_nodes" "$TOP"/scripts/boot.sh warmup kunit.enable=0 $trace >/dev/null
 nboots=$(( $(wc -w <<<"$SIZES") * $(wc -w <<<"$NODESET") * BOOTS * $(wc -w <<<"$MODES") )) b=0
 for mem in $SIZES; do
 	for nodes in $NODESET; do
-		# modes interleaved, so that drift on the host hits them alike
+		# modes interleaved, and their order rotated boot by boot (each
+		# mode first as often), so that drift on the host hits them alike
 		for ((i = 1; i <= BOOTS; i++)); do
-			for mode in $MODES; do
+			# shellcheck disable=SC2086 # MODES: words
+			for mode in $(rotated $((i - 1)) $MODES); do
 				b=$((b + 1))
 				say "bench: boot-time init, boot $b/$nboots: ${mem} GiB, $nodes node(s), memmap_template=$mode"
 				init_guest "$mem" "$nodes" "$TOP"/scripts/boot.sh \

@@ -435,7 +435,20 @@ results_tests() {
 	done
 }
 
-groups=(tree base layout stats kconfig settings install results ram qemu make progress host ktap)
+# make bench's boot order: over as many rounds as there are modes, each
+# mode comes first once and every round has every mode once.
+order_tests() {
+	local firsts="" k out bad=""
+	for k in 0 1 2 3; do
+		out=$(bash -c '. "$1"/scripts/lib.sh; rotated "$2" off cached nt auto | tr "\n" " "' _ "$TOP" "$k")
+		[ "$(tr ' ' '\n' <<<"$out" | grep . | sort | tr '\n' ' ')" = "auto cached nt off " ] || bad+="[round $k: $out] "
+		firsts+="${out%% *} "
+	done
+	[ -z "$bad" ] && [ "$(tr ' ' '\n' <<<"$firsts" | grep . | sort | tr '\n' ' ')" = "auto cached nt off " ]
+	t harness.bench-modes-rotate $? "${bad}first modes: $firsts"
+}
+
+groups=(tree base layout stats kconfig settings install results order ram qemu make progress host ktap)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"

@@ -28,6 +28,17 @@ JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 # host_arch: this machine's architecture as ARCH names it (aarch64: arm64).
 host_arch() { case $(uname -m) in aarch64) echo arm64 ;; *) uname -m ;; esac; }
 
+# rotated K WORD...: the words rotated left by K (mod their count), one a
+# line: the order of the modes in round K, so that over as many rounds as
+# there are modes each mode comes first once (drift and a slow first boot
+# then hit every mode alike).
+rotated() {
+	local k=$1; shift
+	local n=$# i
+	local words=("$@")
+	for ((i = 0; i < n; i++)); do echo "${words[(i + k) % n]}"; done
+}
+
 # kmake ARGS...: make in build/linux for the guest kernel in OBJ, for ARCH.
 kmake() { make -s -C "$TREE" O="$OBJ" ARCH="$ARCH" ${CROSS_PREFIX:+CROSS_COMPILE=$CROSS_PREFIX} "$@"; }
 
