@@ -4,7 +4,6 @@ every ratio a ratio of medians with its bootstrap 95% interval (stats.py),
 and every table says where it ran.
 
   summary.py RESULTS.json              every table
-  summary.py --headline RESULTS.json   the headline rows of one run
   summary.py --cpus RUN_DIR...         the README's table: the native rows
                                        of the latest run of each CPU
 """
@@ -338,44 +337,6 @@ def parallel(R):
     print()
 
 
-def headline(R):
-    """The few rows the README leads with, each with where it ran."""
-    def pick(w, metric, **p):
-        return {m: R.get(w, m, metric, **p) for m in ("off", "nt", "auto")}
-
-    rows = []
-    for path, state in (("device", "cold"), ("device", "zeroed"), ("early", "cold")):
-        for mib in (4096, 1) if state == "zeroed" else (4096,):
-            g = pick("native-fill", "ns_per_page", path=path, state=state, size_mib=mib, threads=1)
-            if g["off"]:
-                rows.append((f"{path} fill, {mib} MiB of struct pages, memmap {state}",
-                             "native-kernel", "ns/page", g, 1))
-    g = pick("native-initfree", "ns_per_page", path="deferred", size_mib=4096)
-    if g["off"]:
-        rows.append(("deferred init + free, 4 GiB of struct pages", "native-kernel (UML)", "ns/page", g, 1))
-    for mem in R.values("deferred-init", "mem_gib"):
-        for nodes in R.values("deferred-init", "nodes", mem_gib=mem):
-            for node in range(nodes):
-                g = pick("deferred-init", f"node{node}_tp_ns", mem_gib=mem, nodes=nodes)
-                if g["off"]:
-                    rows.append((f"deferred init, {mem} GiB {nodes} node(s), node {node}",
-                                 "tcg", "ms", g, 1e6))
-    for gib in R.values("gpu-register", "gib"):
-        ts = R.values("gpu-register", "threads", gib=gib)
-        if len(ts) > 1:
-            one = R.get("gpu-register", "off", "memmap_init_tp_ns", gib=gib, threads=ts[0])
-            par = {m: R.get("gpu-register", m, "memmap_init_tp_ns", gib=gib, threads=ts[-1])
-                   for m in ("nt", "auto")}
-            rows.append((f"device-private registration, {gib} GiB, {ts[-1]} CPUs (off: 1 CPU)",
-                         "tcg", "ms", {"off": one, **par}, 1e6))
-    print("| what | where | unit | off | nt | auto | off/nt | off/auto |")
-    print("|---|---|---|---|---|---|---|---|")
-    for label, where, unit, g, scale in rows:
-        fmt = ".2f" if scale == 1 else ".1f"
-        print(f"| {label} | {where} | {unit} | {med(g['off'], scale, fmt)} | {med(g['nt'], scale, fmt)} | "
-              f"{med(g['auto'], scale, fmt)} | {ratio(g['off'], g['nt'])} | {ratio(g['off'], g['auto'])} |")
-
-
 def cpu_label(doc, rdir):
     """A short name for the CPU a run ran on: from results.json's host, or
     from host.json beside an older results.json that has none."""
@@ -441,12 +402,9 @@ def host_line(doc):
             f"commit {h['commit'][:12]}{' (with local changes)' if h.get('commit_dirty') else ''}, {h['date']}.")
 
 
-def main(path, head=False):
+def main(path):
     doc = json.load(open(path))
     R = Results(doc["results"])
-    if head:
-        headline(R)
-        return
     print(host_line(doc) + "\n")
     store_goals(R)
     native_fill(R)
@@ -456,9 +414,7 @@ def main(path, head=False):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--headline":
-        main(sys.argv[2], head=True)
-    elif len(sys.argv) > 2 and sys.argv[1] == "--cpus":
+    if len(sys.argv) > 2 and sys.argv[1] == "--cpus":
         headline_runs(sys.argv[2:])
     elif len(sys.argv) == 2:
         main(sys.argv[1])
