@@ -347,7 +347,7 @@ def cpu_label(doc, rdir):
         return "CPU not recorded"
     c = h["cpu"]
     avx = "AVX-512" if c["flags"].get("avx512f") else "no AVX-512"
-    return f"{c['model_name']} f{c['family']} m{c['model']}, {avx}, L3 {c['caches'].get('L3', '?')}"
+    return f"{c['model_name']} f{c['family']} m{c['model']}, {avx}, L3 {c['caches'].get('L3', 'not reported')}"
 
 
 def headline_runs(dirs):
@@ -394,10 +394,11 @@ def host_line(doc):
         return "Host: not recorded in this results.json."
     c = h["cpu"]
     flags = " ".join(f for f, on in c["flags"].items() if on)
-    caches = ", ".join(f"{k} {v}" for k, v in c["caches"].items() if k != "L3_total")
+    caches = (", ".join(f"{k} {v}" for k, v in c["caches"].items() if k != "L3_total") or
+              "caches not reported (no cacheinfo in sysfs)")
     return (f"Host: {c['model_name']} ({c['vendor']}, family {c['family']} model {c['model']} "
             f"stepping {c['stepping']}, microcode {c['microcode']}), {caches}; {flags}; "
-            f"{'a ' + (c.get('hypervisor_vendor') or '') + ' guest' if c['hypervisor'] else 'bare metal'}, "
+            f"{'a ' + (c.get('hypervisor_vendor') or 'virtual machine') + ' guest' if c['hypervisor'] else 'bare metal'}, "
             f"{h['cores']} CPUs, {h.get('memory_kib', 0) // 1024} MiB; host kernel {h['host_kernel']}; "
             f"commit {h['commit'][:12]}{' (with local changes)' if h.get('commit_dirty') else ''}, {h['date']}.")
 
