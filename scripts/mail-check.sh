@@ -12,7 +12,10 @@
 # - every file passes build/linux's scripts/checkpatch.pl --strict, except
 #   for CamelCase CHECKs on the kernel's own page-flag helpers
 #   (__SetPageOffline() and the like are made by macros, so checkpatch
-#   cannot see them defined): those are listed on the ok line;
+#   cannot see them defined), and for "Unknown commit id" WARNINGs (the
+#   base tree is a Debian source tarball without upstream history, so
+#   checkpatch cannot look a Fixes: id up; the id's form is still
+#   checked): both are listed on the ok line;
 # - the patches apply with git am to tag base of a fresh clone of
 #   build/linux and give exactly the tree of the commit they were made
 #   from (the cover letter's first line);
@@ -114,10 +117,14 @@ for f in "${files[@]}"; do
 	total=$(grep -m1 '^total:' <<<"$out")
 	if [ -z "$total" ]; then t "$name" 1 "checkpatch did not run: $(head -1 <<<"$out")"; continue; fi
 	camel=$(sed -n 's/^CHECK: Avoid CamelCase: <\(.*\)>$/\1/p' <<<"$out" | sort -u)
-	other=$(grep -E '^(ERROR|WARNING|CHECK):' <<<"$out" | grep -v '^CHECK: Avoid CamelCase: <' )
+	ids=$(sed -n "s/^WARNING: Unknown commit id '\([0-9a-f]*\)'.*/\1/p" <<<"$out" | sort -u)
+	other=$(grep -E '^(ERROR|WARNING|CHECK):' <<<"$out" |
+		grep -v -e '^CHECK: Avoid CamelCase: <' -e "^WARNING: Unknown commit id '[0-9a-f]*'")
 	unknown=$(grep -Ev "$known_camel" <<<"$camel" | grep .)
 	if [ -z "$other" ] && [ -z "$unknown" ]; then
-		t "$name" 0 "" "${camel:+known CamelCase CHECKs on page-flag helpers: $(paste -sd' ' - <<<"$camel")}"
+		note="${camel:+known CamelCase CHECKs on page-flag helpers: $(paste -sd' ' - <<<"$camel")}"
+		[ -n "$ids" ] && note="${note:+$note; }commit ids not in this tree's history (a tarball): $(paste -sd' ' - <<<"$ids")"
+		t "$name" 0 "" "$note"
 	else
 		t "$name" 1 "$total: $(paste -sd' ' - <<<"$other" | cut -c1-200)${unknown:+ CamelCase: $(paste -sd' ' - <<<"$unknown")}"
 	fi
