@@ -20,7 +20,7 @@ mkdir -p "$out"
 # The functions the benchmark runs, copied verbatim from the tree.
 python3 "$here/extract.py" "$TREE/mm/mm_init.c" \
 	zone_idx_is_device __init_single_page overlap_memmap_init defer_init memmap_init_range_tmpl \
-	memmap_init_pages __memmap_init_range memmap_init_range __init_zone_device_page \
+	memmap_init_pages memmap_tmpl_pageblocks __memmap_init_range memmap_init_range __init_zone_device_page \
 	compound_nr_pages __init_zone_device_tail memmap_init_compound \
 	memmap_device_tmpl_prepare memmap_device_tmpl_bulk memmap_device_tmpl_fill memmap_device_slow \
 	memmap_init_device_pages deferred_init_pages > "$out/mm_init_extract.c"
