@@ -31,7 +31,9 @@ for c in "${commits[@]}"; do
 	else
 		slug=$(git -C "$TREE" log -1 --format=%s "$c" | sed -e 's/^[^:]*: *//' |
 			tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed -e 's/^-*//' -e 's/-*$//' | cut -c1-52)
-		p=$(area_of "$c")/$(printf '%04d' $((i + 1)))-$slug.patch
+		# numbered after the last patch of the series (which starts at 0000)
+		last=$(tail -n 1 <(series_patches) | sed -e 's|.*/||' -e 's|-.*||')
+		p=$(area_of "$c")/$(printf '%04d' $((10#${last:-0} + 1)))-$slug.patch
 		echo "$p" >> "$TOP/series"
 		say "new patch $p"
 	fi
