@@ -13,7 +13,7 @@ Each figure of a unit is checked against the results files of its sources
 
   - a ratio with its interval, "1.87x [1.75, 2.26]": some like-for-like
     pair of rows (a, b): one workload and metric, the same mode and params
-    but one; whose ratio of medians a/b and bootstrap 95% interval
+    but one (or but parallel and threads, which go together); whose ratio of medians a/b and bootstrap 95% interval
     (scripts/stats.py, as the tables print them) round to the three
     figures;
   - a ratio alone, "1.87x" (and each end of "1.2-1.3x"): some
@@ -108,9 +108,15 @@ def sources(text):
 _data = {}
 
 
+# Settings that change together, and so make one difference between two
+# rows: the parallel path is on more threads (serial against parallel).
+TOGETHER = [("parallel", "threads")]
+
+
 def signature(r, without):
     p = dict(r.get("params") or {}, mode=r.get("mode"))
-    p.pop(without, None)
+    for k in without:
+        p.pop(k, None)
     p.pop("resolved", None)     # the store auto took: an outcome, not a setting
     return json.dumps(p, sort_keys=True)
 
@@ -134,7 +140,7 @@ def data(folder):
     for r in rows:
         r.setdefault("median", stats.statistics.median(r["samples"]))
     keys = {"mode"} | {k for r in rows for k in (r.get("params") or {})} - {"resolved"}
-    for k in sorted(keys):
+    for k in sorted((k,) for k in keys) + TOGETHER:
         buckets = {}
         for i, r in enumerate(rows):
             buckets.setdefault((r["workload"], r["metric"], signature(r, k)), []).append(i)
