@@ -45,7 +45,7 @@ stress: ## stress and fault tests in one guest (~6 min): rebinds, hotplug under 
 	scripts/stress.sh
 bench: ## the benchmark: build/bench/results.json and a table
 	bench-deferred/bench.sh
-numbers: ## every measured figure of the prose against the results folder it names (not yet clean: issue 23)
+numbers: ## every measured figure of the prose against the results folder it names (also a host test of make check)
 	python3 scripts/check-numbers.py
 mail: ## the series as numbered mails + cover letter in build/mail: [V=n] [RFC=1] (docs/mail.md)
 	V=$(or $(V),1) RFC=$(or $(RFC),0) scripts/mail.sh

@@ -448,7 +448,21 @@ order_tests() {
 	t harness.bench-modes-rotate $? "${bad}first modes: $firsts"
 }
 
-groups=(tree base layout stats kconfig settings install results order ram qemu make progress host ktap)
+# make numbers: every figure of the prose matches the results folder it
+# names; and the checker fails a figure that differs from its folder, or
+# names none, with its file and line.
+numbers_tests() {
+	local out rc f=$tmp/numbers.md
+	out=$(python3 "$TOP"/scripts/check-numbers.py 2>&1); rc=$?
+	t "harness.numbers # $(tail -n 1 <<<"$out")" $rc "$(grep -v 'figures checked' <<<"$out" | head -n 5 | tr '\n' ' ')"
+	printf '# t\n\nFrom 2026-11-28-native-auto-parallel: 9.99x [9.98, 9.99].\n\nNo folder: 1.50 ns.\n' > "$f"
+	out=$(python3 "$TOP"/scripts/check-numbers.py "$f" 2>&1); rc=$?
+	[ $rc = 1 ] && grep -q "numbers.md:3: ci 9.99x \[9.98, 9.99\]: not in 2026-11-28-native-auto-parallel" <<<"$out" &&
+		grep -q "numbers.md:5: time 1.50 ns: names no results folder" <<<"$out"
+	t harness.numbers-fails-wrong-figures $? "rc=$rc: $(tr '\n' ' ' <<<"$out")"
+}
+
+groups=(tree base layout stats kconfig settings install results order ram qemu make progress host ktap numbers)
 for g in "${@:-${groups[@]}}"; do
 	[[ " ${groups[*]} " == *" $g "* ]] || { echo "host-tests.sh: no group $g (groups: ${groups[*]})" >&2; exit 2; }
 	"${g}_tests"
