@@ -71,7 +71,10 @@ harch=$(uname -m)
 [ "$harch" != aarch64 ] || harch=arm64
 if [ "$harch" = x86_64 ]; then
 	"$TOP"/bench-deferred/native.sh
-	cp "$LOGS/bench-native.log" "$logs/target-native-$stamp.log"
+	# native.sh's two logs: the fills and UML's init + free
+	for n in fill initfree; do
+		cp "$LOGS/bench-native-$n.log" "$logs/target-native-$n-$stamp.log"
+	done
 else
 	say "no native rows on $harch: they run x86_64 code (UML, the x86-64 memcpy_nt())"
 fi

@@ -292,6 +292,104 @@ static int run_method(const struct method *m, unsigned long nr, int threads)
 	return jobs[0].ret;
 }
 
+/*
+ * -R: the longest stretch of struct pages a fill writes between two resched
+ * points: the generated __cond_resched() stub calls kb_resched_hook. The
+ * memmap is filled with 0xff first; a written struct page's flags are not
+ * all ones, and each job writes its range in increasing pfn order, so the
+ * pages written so far are found by bisection at every resched point.
+ */
+void (*kb_resched_hook)(void);
+static __thread unsigned long rs_first, rs_nr, rs_last, rs_longest, rs_points;
+
+static int page_written(unsigned long i)
+{
+	uint64_t w;
+
+	memcpy(&w, buf + i * 64, sizeof(w));
+	return w != ~0ULL;
+}
+
+static void resched_hook(void)
+{
+	unsigned long lo = rs_last, hi = rs_nr;
+
+	while (lo < hi) {	/* the first page of the job not written yet */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (page_written(rs_first + mid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo - rs_last > rs_longest)
+		rs_longest = lo - rs_last;
+	rs_last = lo;
+	rs_points++;
+}
+
+struct resched_job {
+	struct job job;
+	unsigned long longest, points, unwritten;
+};
+
+static void *resched_job(void *arg)
+{
+	struct resched_job *r = arg;
+	unsigned long i;
+
+	rs_first = r->job.pfn - START_PFN;
+	rs_nr = r->job.nr;
+	rs_last = rs_longest = rs_points = 0;
+	run_job(&r->job);
+	/* and from the last resched point to the end of the job */
+	if (rs_nr - rs_last > rs_longest)
+		rs_longest = rs_nr - rs_last;
+	r->longest = rs_longest;
+	r->points = rs_points;
+	for (i = 0, r->unwritten = 0; i < rs_nr; i++)
+		r->unwritten += !page_written(rs_first + i);
+	return NULL;
+}
+
+/* -R for one method and size: one JSON line; 1 if a page was not written */
+static int resched_stretch(const struct method *m, unsigned long mib, int threads)
+{
+	struct resched_job r[MAX_THREADS] = {};
+	unsigned long nr = mib * MIB / 64, sec = kb_section_pages();
+	unsigned long per = (nr / sec + threads - 1) / threads * sec, pfn = START_PFN;
+	unsigned long longest = 0, points = 0, unwritten = 0;
+	pthread_t tid[MAX_THREADS];
+	int i;
+
+	memset(buf, 0xff, nr * 64);
+	kb_resched_hook = resched_hook;
+	for (i = 0; i < threads; i++) {
+		unsigned long n = threads == 1 ? nr :
+			pfn + per <= START_PFN + nr ? per : START_PFN + nr - pfn;
+
+		r[i].job = (struct job){ m, pfn, n, threads == 1 ? -1 : i, 0 };
+		pfn += n;
+		if (pthread_create(&tid[i], NULL, resched_job, &r[i])) {
+			perror("pthread_create");
+			exit(1);
+		}
+	}
+	for (i = 0; i < threads; i++) {
+		pthread_join(tid[i], NULL);
+		longest = r[i].longest > longest ? r[i].longest : longest;
+		points += r[i].points;
+		unwritten += r[i].unwritten;
+	}
+	kb_resched_hook = NULL;
+	printf("{\"path\": \"%s\", \"method\": \"%s\", \"mode_used\": \"%s\", \"size_mib\": %lu, "
+	       "\"pages\": %lu, \"threads\": %d, \"resched_points\": %lu, \"longest_pages\": %lu, "
+	       "\"longest_mib\": %.3f, \"unwritten\": %lu}\n", path_names[m->path], m->name,
+	       kb_mode_name(r[0].job.ret), mib, nr, threads, points, longest, longest * 64.0 / MIB,
+	       unwritten);
+	return unwritten != 0;
+}
+
 /* as enum memmap_tmpl_mode */
 static const char *const mode_names[] = { "off", "cached", "nt", "auto" };
 #define NR_MODES 4
@@ -381,20 +479,21 @@ static int cmp_double(const void *a, const void *b)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kfill-bench [-r ROUNDS] [-t THREADS] [-p PATH,...] [-m MODE,...] [-s cold|zeroed|hot] [-L] [-C] SIZE_MIB...\n");
+	fprintf(stderr, "usage: kfill-bench [-r ROUNDS] [-t THREADS] [-p PATH,...] [-m MODE,...] [-s cold|zeroed|hot] [-L] [-C] [-R] SIZE_MIB...\n"
+		"  -R: instead of timing, the longest run of struct pages written between resched points\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int rounds = 10, threads = 1, check = 0, no_limits = 0, opt, i, r, s, st = S_COLD;
+	int rounds = 10, threads = 1, check = 0, no_limits = 0, resched = 0, opt, i, r, s, st = S_COLD;
 	char paths_arg[256] = "device,device-compound,early,hotplug,deferred-init";
 	char modes_arg[64] = "off,cached,nt,auto";
 	unsigned long max_mib = 0;
 	struct method *ms;
 	int nm = 0;
 
-	while ((opt = getopt(argc, argv, "r:t:p:m:s:LC")) != -1) {
+	while ((opt = getopt(argc, argv, "r:t:p:m:s:LCR")) != -1) {
 		switch (opt) {
 		case 'r': rounds = atoi(optarg); break;
 		case 't': threads = atoi(optarg); break;
@@ -408,6 +507,7 @@ int main(int argc, char **argv)
 			break;
 		case 'L': no_limits = 1; break;
 		case 'C': check = 1; break;
+		case 'R': resched = 1; no_limits = 1; break;
 		default: usage();
 		}
 	}
@@ -501,6 +601,14 @@ int main(int argc, char **argv)
 		nm++;
 	}
 
+	if (resched) {
+		int bad = 0;
+
+		for (s = optind; s < argc; s++)
+			for (i = 0; i < nm; i++)
+				bad += resched_stretch(&ms[i], atol(argv[s]), threads);
+		return bad ? 1 : 0;
+	}
 	for (s = optind; s < argc; s++) {
 		unsigned long mib = atol(argv[s]), nr = mib * MIB / 64;
 		unsigned long reps = (MIN_SAMPLE_MIB + mib - 1) / mib;

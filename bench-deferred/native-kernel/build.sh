@@ -88,7 +88,11 @@ def initial_bytes(addr, size):
     return None
 
 working = {
-    "__cond_resched": "int __cond_resched(void) { return 0; }",
+    # a resched point, as Debian's PREEMPT_DYNAMIC static call makes it
+    # (distro.h): kfill-bench -R measures the stretches between them
+    "__SCT__cond_resched": "extern void (*kb_resched_hook)(void);\n"
+                           "int __SCT__cond_resched(void) { if (kb_resched_hook) kb_resched_hook(); return 0; }",
+    "__SCK__cond_resched": "unsigned char __SCK__cond_resched[64] __attribute__((aligned(64)));",
     "ktime_get": "#include <time.h>\nlong long ktime_get(void) { struct timespec t; "
                  "clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000LL + t.tv_nsec; }",
     # auto's measurement reads the clock, and says what it chose

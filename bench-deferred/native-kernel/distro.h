@@ -7,3 +7,11 @@
  * check to every set_page_count(), which the baseline here must not pay.
  */
 #undef CONFIG_DEBUG_PAGE_REF
+/*
+ * Debian 7.2 builds with PREEMPT_DYNAMIC (preempt=none, voluntary, full or
+ * lazy at boot), where cond_resched() is a static call that preempt=none
+ * and voluntary make call __cond_resched(); the harness's guest kernel is
+ * PREEMPT_LAZY alone, where cond_resched() compiles to nothing. As Debian,
+ * so that kfill-bench -R sees every resched point.
+ */
+#define CONFIG_PREEMPT_DYNAMIC 1

@@ -2,30 +2,39 @@
 # hotplug loops under memory pressure, onlining made to fail part-way, the
 # run-time switch written while binds and onlines run, and device-private
 # registrations (the parallel path) while a CPU goes offline and online.
-# After each part: MemFree (within 1%, caches dropped), slab and every
-# zone's managed count back where they started. Any splat fails the boot.
+# After each part: slab and every zone's managed count back where they
+# started; free memory is snapshotted every few operations, for the
+# host's least-squares slope in pages per operation (a leak is a slope, a
+# cache filled once a step: scripts/stress-report.py). Any splat fails the
+# boot.
 . "${MMT:-/mmt}"/lib.sh
 . "${MMT:-/mmt}"/pmem.sh
 MEMDIR=/sys/devices/system/memory
 
-state() {	# managed pages per zone, slab kB, MemFree kB
+# managed pages per zone, slab kB, MemFree kB, and free pages: the buddy
+# allocator's plus those on the per-CPU lists (counted, so that pages a
+# free left there are not taken for lost)
+state() {
 	sync; echo 3 > /proc/sys/vm/drop_caches
-	awk '/^Node/ { z = $2 $4 } $1 == "managed" { printf "%s=%s ", z, $2 }' /proc/zoneinfo
+	awk '/^Node/ { z = $2 $4 } $1 == "managed" { printf "%s=%s ", z, $2 }
+	     $1 == "count:" { pcp += $2 } END { printf "pcp=%d ", pcp }' /proc/zoneinfo
+	awk '$1 == "nr_free_pages" { printf "buddy=%d ", $2 }' /proc/vmstat
 	awk '/^Slab:/ { s = $2 } /^MemFree:/ { f = $2 } END { printf "slab=%d free=%d\n", s, f }' /proc/meminfo
 }
-# snap PHASE STEP: the state into S, and an MMT-STATE line for the host's
-# figures (scripts/stress-report.py)
+# snap PHASE OPS: the state into S, and an MMT-STATE line for the host's
+# slope and figures (scripts/stress-report.py): OPS operations done so far
 snap() { S=$(state); echo "MMT-STATE $1 $2 $S"; }
-# same_state NAME BEFORE: the state now is BEFORE's (managed exact; slab
-# within 2 MiB, MemFree within 1%: caches and per-cpu lists move a little)
+# same_state NAME BEFORE OPS: after OPS operations, managed is BEFORE's
+# exactly and slab within 2 MiB; free memory is judged by its slope on
+# the host
 same_state() {
-	snap "$1" end; after=$S
+	snap "$1" "$3"; after=$S
 	if echo "$2 $after" | awk '{
 		n = NF / 2
 		for (i = 1; i <= n; i++) { split($i, b, "="); split($(i + n), a, "=")
 			if (b[1] != a[1]) exit 1
 			if (b[1] == "slab") { if (a[2] - b[2] > 2048 || b[2] - a[2] > 2048) exit 1 }
-			else if (b[1] == "free") { d = a[2] - b[2]; if (d < 0) d = -d; if (d > b[2] / 100) exit 1 }
+			else if (b[1] == "free" || b[1] == "buddy" || b[1] == "pcp") continue
 			else if (a[2] != b[2]) exit 1 }
 		}'; then
 		t_ok "stress.$1.state-restored"
@@ -34,26 +43,59 @@ same_state() {
 	fi
 }
 
+# owner_snap FILE: pages allocated now, by allocation stack (page_owner,
+# booted with page_owner=on): "PAGES frame;frame;..." lines, the page
+# allocator's own frames left out. owner_diff PHASE BEFORE AFTER: the
+# stacks that hold more pages, or fewer, after the phase than before, as
+# MMT-OWNER lines for the host (scripts/stress-report.py).
+PAGE_OWNER=/sys/kernel/debug/page_owner
+owner_snap() {
+	[ -r $PAGE_OWNER ] || return 0
+	awk '/^Page allocated via order/ { o = $5; sub(",", "", o); for (pages = 1; o > 0; o--) pages *= 2; st = ""; n = 0; rec = 1; next }
+	     rec && /^ / { f = $1; sub(/\+0x.*/, "", f)
+		if (f ~ /stack_trace|page_owner|alloc_hook|prep_new_page|get_page_from_freelist|alloc_pages|alloc_frozen|folio_alloc|__alloc/) next
+		if (n++ < 6) st = st ";" f; next }
+	     rec && /^$/ { held[st] += pages; rec = 0 }
+	     END { for (k in held) print held[k], k }' $PAGE_OWNER > "$1"
+}
+owner_diff() {
+	[ -s "$2" ] && [ -s "$3" ] || return 0
+	awk 'NR == FNR { b[$2] = $1; next } { d = $1 - b[$2]; delete b[$2]; if (d) print d, $2 }
+	     END { for (k in b) print -b[k], k }' "$2" "$3" | sort -n > /tmp/owner.diff
+	awk -v p="$1" '{ t += $1 } END { printf "MMT-OWNER %s total %+d pages\n", p, t }' /tmp/owner.diff
+	{ head -n 5 /tmp/owner.diff; tail -n 10 /tmp/owner.diff; } | sort -n -u |
+		awk -v p="$1" '{ printf "MMT-OWNER %s %+d %s\n", p, $1, $2 }'
+}
+
 # 200 rebinds of fsdax and devdax (50 rounds x 4 modes), data checked every
-# 5 rounds (20 binds); a snapshot every 40 rebinds, so that the figure tells
-# a per-rebind leak (a slope) from caches filled once (a step). t_check
-# keeps the series' output, so the snapshots wait in a file.
+# 5 rounds (20 binds); a snapshot every 20 rebinds, so that the slope tells
+# a per-rebind leak from caches filled once (a step). t_check keeps the
+# series' output, so the snapshots wait in a file. OPS counts the rebinds
+# of both configurations: fsdax's first, from 0, then devdax's.
 pmem_snap() {
-	[ $(($2 % 10)) != 0 ] || snap pmem "$1-$(($2 * 4))" >> /tmp/pmem.snaps
+	[ $(($2 % 5)) != 0 ] || snap pmem $((pmem_done + $2 * 4)) >> /tmp/pmem.snaps
 }
 modprobe dax_pmem
-# series_start grows the trace buffers to 16 MiB a CPU: back to this size
-# before the end state, or the phase would count them as lost memory
+# series_start grows the trace buffers to 16 MiB a CPU: grown before the
+# first snapshot and shrunk after the last, so that every snapshot has
+# them (else they would show as memory lost, then found)
 tbuf=$(cut -d' ' -f1 $T/buffer_size_kb)
-snap pmem start; before=$S
+echo 16384 > $T/buffer_size_kb
+snap pmem 0; before=$S
+owner_snap /tmp/owner.pmem.0
 : > /tmp/pmem.snaps
+pmem_done=0
 for cfg in "fsdax dev 4K" "devdax dev 2M"; do
 	set -- $cfg
 	PMEM_CHECK_EVERY=5 PMEM_AT_CHECK="pmem_snap $1" t_check "stress.pmem.$1.200-rebinds" pmem_series "$1" "$2" "$3" 50 64
 	cat /tmp/pmem.snaps; : > /tmp/pmem.snaps
+	pmem_done=$((pmem_done + 200))
 done
+same_state pmem "$before" $pmem_done
+owner_snap /tmp/owner.pmem.1
+owner_diff pmem /tmp/owner.pmem.0 /tmp/owner.pmem.1
+rm -f /tmp/owner.pmem.* /tmp/owner.diff
 echo "$tbuf" > $T/buffer_size_kb
-same_state pmem "$before"
 
 # knob_race: the run-time switch cycles through every mode in the
 # background until $knob is killed
@@ -63,7 +105,7 @@ knob_race() {
 }
 
 # 100 test_hmm load/unload cycles, the run-time switch cycling meanwhile
-snap hmm start; before=$S
+snap hmm 0; before=$S
 knob_race
 i=0 bad=0
 while [ $i -lt 100 ]; do
@@ -73,7 +115,7 @@ while [ $i -lt 100 ]; do
 done
 kill $knob; wait $knob 2>/dev/null
 [ $bad = 0 ] && t_ok stress.hmm.100-cycles-switch-racing || t_fail stress.hmm.100-cycles-switch-racing "$bad of 100 cycles failed"
-same_state hmm "$before"
+same_state hmm "$before" 100
 
 # memory hotplug: online/offline loops under memory pressure, the switch racing
 blocks=$(for m in $MEMDIR/memory*; do grep -q offline $m/state && echo ${m##*/memory}; done | tr '\n' ' ')
@@ -81,23 +123,24 @@ if [ -z "$blocks" ]; then
 	t_fail stress.hotplug "no offline memory block: the pc-dimms did not arrive"
 else
 	set_state() { for b in $blocks; do echo "$1" > $MEMDIR/memory$b/state || return 1; done; }
-	snap hotplug start; before=$S
+	snap hotplug 0; before=$S
 	memhog 512 & hog=$!
 	knob_race
 	i=0 bad=0
 	while [ $i -lt 20 ]; do
 		set_state online_movable && set_state offline || bad=$((bad + 1))
 		i=$((i + 1))
-		[ $((i % 5)) != 0 ] || snap hotplug "$i"
+		[ $((i % 2)) != 0 ] || [ $i = 20 ] || snap hotplug "$i"
 	done
 	kill $hog $knob; wait $hog $knob 2>/dev/null
 	[ $bad = 0 ] && t_ok stress.hotplug.20-loops-under-pressure || t_fail stress.hotplug.20-loops-under-pressure "$bad of 20 loops failed"
-	same_state hotplug "$before"
+	same_state hotplug "$before" 20
 
 	# onlining made to fail part-way: the memory notifier refuses to online
 	if modprobe memory-notifier-error-inject 2>/dev/null; then
 		inj=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
-		snap hotplug-fail start; before=$S
+		snap hotplug-fail 0; before=$S
+		k=0
 		for m in off cached nt auto; do
 			echo $m > $MODE_KNOB
 			echo -12 > $inj
@@ -121,9 +164,11 @@ else
 			for b in $blocks; do
 				grep -q offline $MEMDIR/memory$b/state || t_fail "stress.hotplug.fail-part-way.$m" "block $b not offline again"
 			done
+			k=$((k + 1))
+			[ $k = 4 ] || snap hotplug-fail $k
 		done
 		rmmod memory-notifier-error-inject
-		same_state hotplug-fail "$before"
+		same_state hotplug-fail "$before" 4
 	else
 		t_fail stress.hotplug.fail-part-way "no memory-notifier-error-inject module"
 	fi
@@ -134,19 +179,20 @@ fi
 ko=${GPU_KO:-/lib/modules/gpu_register.ko}
 cpu1=/sys/devices/system/cpu/cpu1/online
 if [ -f $ko ] && [ -w $cpu1 ]; then
-	snap gpu start; before=$S
+	snap gpu 0; before=$S
 	( while :; do echo 0 > $cpu1; echo 1 > $cpu1; done ) & flip=$!
 	i=0 bad=0
 	while [ $i -lt 20 ]; do
 		echo "$(echo off cached nt auto | cut -d' ' -f$((i % 4 + 1)))" > $MODE_KNOB
 		insmod $ko size_mib=4096 loops=1 && rmmod gpu_register || bad=$((bad + 1))
 		i=$((i + 1))
+		[ $((i % 4)) != 0 ] || [ $i = 20 ] || snap gpu "$i"
 	done
 	kill $flip; wait $flip 2>/dev/null
 	echo 1 > $cpu1
 	[ $bad = 0 ] && t_ok stress.gpu.20-registrations-cpu-hotplug-racing ||
 		t_fail stress.gpu.20-registrations-cpu-hotplug-racing "$bad of 20 registrations failed"
-	same_state gpu "$before"
+	same_state gpu "$before" 20
 else
 	t_fail stress.gpu "no $ko or no CPU 1 to take offline"
 fi
