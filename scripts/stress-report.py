@@ -55,11 +55,16 @@ def slope(xs, ys):
     return b, b - t * se, b + t * se
 
 
-def leak_tests(phases):
+def slopes(phases):
+    """Each phase's slope of free pages against operations (slope())."""
+    return {name: slope([p[0] for p in s], [p[1] for p in s]) for name, s in phases.items()}
+
+
+def leak_tests(phases, fits):
     """The leak line and MMT-TEST line of each phase."""
     out = []
     for name, s in phases.items():
-        r = slope([p[0] for p in s], [p[1] for p in s])
+        r = fits[name]
         test = "stress.%s.leak-slope" % name
         if r is None:
             out.append("MMT-TEST not ok %s # %d snapshots over %d operations: no slope" % (
@@ -81,9 +86,10 @@ def main(log, out):
     os.makedirs(out, exist_ok=True)
     rows = ["| phase | snapshots | free pages: slope per op [95% CI] | MemFree start -> end (kB) | diff | slab start -> end (kB) | diff | managed pages diff |",
             "|---|---|---|---|---|---|---|---|"]
+    fits = slopes(phases)
     for name, s in phases.items():
         a, b = s[0], s[-1]
-        r = slope([p[0] for p in s], [p[1] for p in s])
+        r = fits[name]
         rows.append("| %s | %d over %d ops | %s | %d -> %d | %+d | %d -> %d | %+d (limit 2048) | %+d (limit 0) |" % (
             name, len(s), b[0] - a[0], "%.2f [%.2f, %.2f]" % r if r else "-",
             a[2], b[2], b[2] - a[2], a[3], b[3], b[3] - a[3], b[4] - a[4]))
@@ -120,7 +126,7 @@ plot %s
 unset multiplot
 """ % (os.path.join(out, "stress.png"), plot(2), plot(3))
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
-    print("\n".join(leak_tests(phases)))
+    print("\n".join(leak_tests(phases, fits)))
 
 
 if __name__ == "__main__":
