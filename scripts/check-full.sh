@@ -181,7 +181,7 @@ run_config() (
 		result "$name" "full.$name.hotplug-boot" "$rc" "$(why hotplug)" ;;
 	layout|pageref)
 		[ "$flags" = --no-trace ] || trace=(trace_event=memmap:memmap_init trace_clock=global)
-		for run in off-1 off-2 off-3 off-4 off-5 off-6 off-7 off-8 nt-1 nt-2 nt-3 nt-4; do
+		for run in $(layout_runs); do
 			mode=${run%-*}
 			say "check-full $name: whole-system comparison, boot $run"
 			rc=0

@@ -4,9 +4,9 @@
 # (KTAP) and the guest tests; one with memmap_template=bogus for the boot
 # parameter's error path; one with init_on_alloc=1 (page checks on, as
 # distributions ship); the whole-system comparison of boots with
-# memmap_template=off (8 boots: the noise floor) and nt (4), with 2 nodes, 1 node
-# and all memory initialised early (early_page_ext); and normal memory
-# hotplug of pc-dimms in every mode. Ends with 'N passed, N failed'.
+# memmap_template=off (12 boots: the noise floor) and nt (6, interleaved),
+# with 2 nodes, 1 node and all memory initialised early (early_page_ext); and
+# normal memory hotplug of pc-dimms in every mode. Ends with 'N passed, N failed'.
 # ARCH=arm64: the same guests on qemu-system-aarch64 -M virt, the main one
 # without legacy pmem (x86_64's), and none of the host-side steps, which do
 # not depend on the guest's architecture (docs/arm64.md).
@@ -75,13 +75,14 @@ alloc_guest boot_test check-alloc boot.init-on-alloc init_on_alloc=1 \
 	trace_event=memmap:memmap_init trace_clock=global
 logs+=("$LOGS/check-alloc-boot.log" "$LOGS/check-alloc.log")
 
-# layout GROUP NODES [--all-early] [KERNEL ARGS]: eight boots with
+# layout GROUP NODES [--all-early] [KERNEL ARGS]: twelve boots with
 # memmap_template=off (the noise floor: free counts differ from boot to boot)
-# and four with nt, of the same kernel, compared by scripts/compare-layout.py.
+# and six with nt, interleaved (layout_runs), of the same kernel, compared by
+# scripts/compare-layout.py.
 layout() {
 	local group=$1 nodes=$2 flag=() cmp=() run mode; shift 2
 	if [ "${1:-}" = --all-early ]; then flag=(--all-early); shift; fi
-	for run in off-1 off-2 off-3 off-4 off-5 off-6 off-7 off-8 nt-1 nt-2 nt-3 nt-4; do
+	for run in $(layout_runs); do
 		mode=${run%-*}
 		layout_guest "$nodes" boot_test "layout-$group-$run" \
 			"boot.layout-$group-$run" kunit.enable=0 nokaslr memmap_template="$mode" \

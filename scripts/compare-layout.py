@@ -166,7 +166,7 @@ def main(argv):
     # (mean) against the same leave-one-out sets, so all scores use as many
     # references. Under "nt is off's distribution" the scores are
     # exchangeable, and all k other-mode boots scoring above every one of n
-    # off boots has probability 1/C(n+k, k) (1/495 for 8 off and 4 nt boots):
+    # off boots has probability 1/C(n+k, k) (1/18564 for 12 off and 6 nt boots):
     # that, and only that, fails the test.
     offd = [d for _, _, d in offs]
     loo = [[o for j, o in enumerate(offd) if j != i] for i in range(len(offd))]
@@ -183,7 +183,7 @@ def main(argv):
     # nr_free_pages moves by thousands of pages from boot to boot (what
     # sits on the per-cpu lists when it is read). A rank test with a known
     # false-failure rate: fail if every other-mode boot lies below every
-    # off boot, or every one above (2/C(n+k, k): 2/495 for 8 and 4 boots
+    # off boot, or every one above (2/C(n+k, k): 2/18564 for 12 and 6 boots
     # of one distribution). Lost pages show exactly in .zones (managed).
     nf = [(m, d["free"].get("nr_free_pages")) for m, _, d in boots]
     offv = [v for m, v in nf if m == "off"]

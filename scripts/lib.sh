@@ -39,6 +39,20 @@ rotated() {
 	for ((i = 0; i < n; i++)); do echo "${words[(i + k) % n]}"; done
 }
 
+# layout_runs: the boots of a whole-system comparison (compare-layout.py,
+# compare-count.py), one a line as MODE-N: twelve off (the noise floor) and
+# six nt, interleaved (off nt off, six times) so that whatever drifts on the
+# host during a group falls on both modes alike. With every off boot first,
+# all four nt boots of one CI run scored outside the off band while no off
+# boot did. Under one distribution the rank test fails by chance with
+# probability 1/C(18,6) = 1/18564.
+layout_runs() {
+	local i
+	for ((i = 1; i <= 6; i++)); do
+		echo "off-$((2 * i - 1))"; echo "nt-$i"; echo "off-$((2 * i))"
+	done
+}
+
 # kmake ARGS...: make in build/linux for the guest kernel in OBJ, for ARCH.
 kmake() { make -s -C "$TREE" O="$OBJ" ARCH="$ARCH" ${CROSS_PREFIX:+CROSS_COMPILE=$CROSS_PREFIX} "$@"; }
 
