@@ -16,6 +16,8 @@
 #             gpu_register.ko is built against /lib/modules/$(uname -r)/build;
 #             sizes MMT_gpu_gib (default 1,4,16; 80 needs 1.25 GiB of memmap)
 #   hotplug   online/offline the memory blocks that are offline now
+#   kselftest the series' kselftest (memory-hotplug/memmap_template.sh),
+#             installed from the tree and run by run_kselftest.sh
 #   pmem      DESTROYS the data of namespace0.0: only with
 #             MMT_PMEM_DESTROY=namespace0.0 (fsdax/devdax map=dev/mem binds)
 # Knobs of the guest scripts are MMT_<name> variables (MMT_rebinds=30,
@@ -61,10 +63,14 @@ for w in ${*:-deferred hmm gpu}; do
 			die "could not build gpu_register.ko against /lib/modules/$(uname -r)/build"
 		  GPU_KO=$work/gpu_register/gpu_register.ko run gpu bench-gpu ;;
 	hotplug)  run hotplug check-hotplug ;;
+	kselftest) make -s -C "$TREE/tools/testing/selftests" TARGETS=memory-hotplug \
+			O="$work/selftests" INSTALL_PATH="$work/kselftest" install ||
+			die "could not install the memory-hotplug kselftests from $TREE"
+		  KSELFTEST_DIR=$work/kselftest run kselftest check-kselftest ;;
 	pmem)     [ "${MMT_PMEM_DESTROY:-}" = namespace0.0 ] ||
 			die "pmem reconfigures namespace0.0 and destroys its data: set MMT_PMEM_DESTROY=namespace0.0"
 		  run pmem bench-pmem ;;
-	*)        die "unknown workload $w (deferred hmm gpu hotplug pmem)" ;;
+	*)        die "unknown workload $w (deferred hmm gpu hotplug kselftest pmem)" ;;
 	esac
 done
 harch=$(uname -m)

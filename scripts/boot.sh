@@ -9,6 +9,9 @@
 #   SLOTS [0] memory-hotplug slots, MAXMEM [MEM+16G] their ceiling;
 #   DIMMS [0] pc-dimms of DIMM_SIZE [1G] present at boot on node 0 (ACPI
 #   memory devices: added through memory hotplug, offline until onlined);
+#   VMEM [0] a virtio-mem-pci device of that size on node 0 (x86_64, needs
+#   SLOTS), nothing plugged at boot: each "MMT-VMEM-REQUEST BYTES" line the
+#   guest prints becomes its requested-size (scripts/vmem-host.py, QMP);
 #   RUN guest scripts for mmt.run=; TIMEOUT [600] seconds;
 #   ACCEL [tcg] tcg or kvm; KERNEL, INITRD [OBJ's bzImage or Image, the initramfs];
 #   ARCH [x86_64] or arm64: qemu-system-aarch64 -M virt, booted from QEMU's
@@ -71,6 +74,14 @@ args+=(-m "$memopt")
 for ((d = 0; d < DIMMS; d++)); do
 	args+=(-object "memory-backend-ram,id=dimm$d,size=$DIMM_SIZE" -device "pc-dimm,id=dimm$d,memdev=dimm$d,node=0")
 done
+qmp=""
+if [ "$VMEM" != 0 ]; then
+	qmp=$LOGS/$name.qmp
+	rm -f "$qmp"
+	args+=(-object "memory-backend-ram,id=vmem0,size=$VMEM,reserve=off"
+	       -device "virtio-mem-pci,id=vmemdev0,memdev=vmem0,node=0,requested-size=0"
+	       -qmp "unix:$qmp,server=on,wait=off")
+fi
 # Guest RAM is touched lazily (struct pages, not the pages), so guests larger
 # than this machine's RAM can work (OVERCOMMIT=1); reserve=off (MAP_NORESERVE)
 # keeps the host's overcommit heuristic from refusing them ("cannot set up
@@ -87,18 +98,25 @@ fi
 cmdline="console=$console,115200 panic=-1 oops=panic loglevel=7 $extra ${PMEM:+memmap=$PMEM} ${RUN:+mmt.run=$RUN} $*"
 args+=(-append "$cmdline")
 
-say "boot $name: $ARCH $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM}$([ "$DIMMS" = 0 ] || echo ", $DIMMS x $DIMM_SIZE pc-dimm") (log: ${log#$TOP/})"
+say "boot $name: $ARCH $ACCEL, $MEM, $NODES node(s), $CPUS vCPU(s)${PMEM:+, pmem $PMEM}$([ "$DIMMS" = 0 ] || echo ", $DIMMS x $DIMM_SIZE pc-dimm")$([ "$VMEM" = 0 ] || echo ", $VMEM virtio-mem") (log: ${log#$TOP/})"
 : > "$log"
 start=$(date +%s%N)
 set +e
 timeout --foreground -k 10 "$TIMEOUT" "$QEMU" "${args[@]}" </dev/null &
 qpid=$!
+# virtio-mem: the guest's size requests, set over QMP while it runs
+vpid=""
+if [ -n "$qmp" ]; then
+	python3 "$TOP"/scripts/vmem-host.py "$log" "$qmp" vmemdev0 "$qpid" &
+	vpid=$!
+fi
 # Progress: each MMT-RUN line as the guest reaches it, and each failed test.
 ( tail -n +1 -f --pid=$qpid "$log" 2>/dev/null | grep --line-buffered -aE '^(MMT-(RUN|BOOTED|PROGRESS)|not ok )' |
 	sed -u "s/^/  [$name] /" >&2 ) &
 tpid=$!
 wait $qpid; rc=$?
 kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
+if [ -n "$vpid" ]; then wait "$vpid" || say "boot $name: vmem-host.py exited $? (its reason above)"; rm -f "$qmp"; fi
 set -e
 secs=$(( ($(date +%s%N) - start) / 1000000 ))
 # Recorded for whoever reads the log (QEMU truncates the log when it opens it).

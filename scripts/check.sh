@@ -24,10 +24,12 @@ main_guest()    { MEM=8G NODES=2 CPUS=2 PMEM=$main_pmem RUN=$main_run TIMEOUT=${
 param_guest()   { MEM=2G NODES=1 CPUS=1 RUN=check-param TIMEOUT=300 "$@"; }
 alloc_guest()   { MEM=4G NODES=2 CPUS=2 RUN=check-hmm TIMEOUT=900 "$@"; }
 layout_guest()  { MEM=4G NODES=$1 CPUS=2 RUN=check-layout TIMEOUT=600 "${@:2}"; }
-hotplug_guest() { MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug TIMEOUT=900 "$@"; }
+hotplug_guest() { MEM=4G NODES=1 CPUS=2 SLOTS=2 DIMMS=2 RUN=check-hotplug,check-kselftest TIMEOUT=900 "$@"; }
+vmem_guest()    { MEM=4G NODES=1 CPUS=2 SLOTS=1 VMEM=2G RUN=check-virtio-mem TIMEOUT=900 "$@"; }
 # Checked before anything is built.
 main_guest check_guest; param_guest check_guest; alloc_guest check_guest
 layout_guest 1 check_guest; layout_guest 2 check_guest; hotplug_guest check_guest
+[ "$ARCH" != x86_64 ] || vmem_guest check_guest
 check_disk
 
 start=$(date +%s)
@@ -102,6 +104,16 @@ layout early 2 --all-early early_page_ext page_owner=on
 # Normal memory hotplug: two 1 GiB pc-dimms, onlined/offlined in each mode.
 hotplug_guest boot_test check-hotplug boot.hotplug kunit.enable=0
 logs+=("$LOGS/check-hotplug-boot.log" "$LOGS/check-hotplug.log")
+# A real driver's hotplug: virtio-mem plugged and unplugged by the host in
+# every mode, also with memory_hotplug.memmap_on_memory=1 (Debian's
+# default). x86_64 only: QEMU 7.2's arm64 virt machine has no virtio-mem.
+if [ "$ARCH" = x86_64 ]; then
+	vmem_guest boot_test check-virtio-mem boot.virtio-mem kunit.enable=0 memhp_default_state=online_movable
+	vmem_guest boot_test check-virtio-mem-mom boot.virtio-mem-memmap-on-memory kunit.enable=0 \
+		memhp_default_state=online_movable memory_hotplug.memmap_on_memory=1
+	logs+=("$LOGS/check-virtio-mem-boot.log" "$LOGS/check-virtio-mem.log"
+	       "$LOGS/check-virtio-mem-mom-boot.log" "$LOGS/check-virtio-mem-mom.log")
+fi
 
 say "make check ($ARCH): $(( $(date +%s) - start )) s"
 exec python3 "$TOP"/scripts/results.py tests "${logs[@]}"

@@ -126,7 +126,7 @@ fakes() {
 	chmod +x "$tmp/bin/df"
 	: > "$tmp/bzImage"; : > "$tmp/initramfs.cpio"
 }
-knobs=(MEM NODES CPUS SLOTS MAXMEM DIMMS DIMM_SIZE PMEM RUN TIMEOUT ACCEL MTTCG OVERCOMMIT
+knobs=(MEM NODES CPUS SLOTS MAXMEM DIMMS DIMM_SIZE VMEM PMEM RUN TIMEOUT ACCEL MTTCG OVERCOMMIT
        SIZES NODESET BOOTS MODES REBINDS CONFIGS FAKE_MISSING LOADS GPU_GIB GPU_LOOPS PMEM_LARGE_GIB PMEM_TIMEOUT
        KSRC SHARED TREE OBJ KERNEL INITRD FAKE_QEMU FAKE_DF_KIB PROGRESS_SECS ARCH AA64_FIRMWARE)
 clean=(env); for k in "${knobs[@]}"; do clean+=(-u "$k"); done	# "${clean[@]}" CMD: without them
@@ -170,6 +170,9 @@ settings_tests() {
 	refused dimms-word scripts/boot.sh 'DIMMS=x' DIMMS=x
 	refused dimms-slots scripts/boot.sh 'DIMMS=2.*SLOTS' DIMMS=2
 	refused dimm-size scripts/boot.sh 'DIMM_SIZE=0G' SLOTS=1 DIMMS=1 DIMM_SIZE=0G
+	refused vmem-size scripts/boot.sh 'VMEM=2' SLOTS=1 VMEM=2
+	refused vmem-slot scripts/boot.sh 'VMEM=2G needs a memory slot' SLOTS=1 DIMMS=1 VMEM=2G
+	refused vmem-arm64 scripts/boot.sh 'VMEM=2G: the virtio-mem guest is x86_64' ARCH=arm64 SLOTS=1 VMEM=2G
 	refused timeout-zero scripts/boot.sh 'TIMEOUT=0' TIMEOUT=0
 	refused timeout-unit scripts/boot.sh 'TIMEOUT=10m' TIMEOUT=10m
 	refused boot-accel scripts/boot.sh 'ACCEL=xen' ACCEL=xen

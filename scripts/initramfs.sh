@@ -71,6 +71,10 @@ make -s -C "$TREE/tools/testing/selftests/mm" OUTPUT="$ABUILD/selftests-mm" ARCH
 	KHDR_INCLUDES="-isystem $OBJ/usr/include" "$ABUILD/selftests-mm/hmm-tests" >/dev/null
 install -D -m 755 "$ABUILD/selftests-mm/hmm-tests" "$root/usr/bin/hmm-tests"
 install -m 755 "$TREE/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" "$root/usr/bin/"
+# the memory-hotplug kselftests installed as a user installs them, with
+# run_kselftest.sh, in /kselftest (check-hotplug.sh runs the series' one)
+make -s -C "$TREE/tools/testing/selftests" TARGETS=memory-hotplug ARCH="$ARCH" \
+	O="$ABUILD/selftests-install" INSTALL_PATH="$root/kselftest" install >/dev/null
 # mem-on-off-test.sh is a bash script (&>, $UID, $FUNCNAME): busybox sh would misparse it.
 install -m 755 "$bash" "$root/bin/bash"
 

@@ -74,10 +74,15 @@ ram_limit_mib() { echo $(( $1 / 1024 - HOST_HEADROOM_MIB )); }
 guest_settings() {
 	check_accel
 	MEM=${MEM:-4G} NODES=${NODES:-1} CPUS=${CPUS:-2} SLOTS=${SLOTS:-0}
-	DIMMS=${DIMMS:-0} DIMM_SIZE=${DIMM_SIZE:-1G} TIMEOUT=${TIMEOUT:-600}
+	DIMMS=${DIMMS:-0} DIMM_SIZE=${DIMM_SIZE:-1G} TIMEOUT=${TIMEOUT:-600} VMEM=${VMEM:-0}
 	size MEM
 	whole NODES; whole CPUS; whole SLOTS 0; whole DIMMS 0; whole TIMEOUT
 	size DIMM_SIZE
+	if [ "$VMEM" != 0 ]; then
+		size VMEM
+		[ "$ARCH" = x86_64 ] || die "VMEM=$VMEM: the virtio-mem guest is x86_64's (QEMU 7.2's arm64 virt machine has no virtio-mem)"
+		(( SLOTS > DIMMS )) || die "VMEM=$VMEM needs a memory slot of its own: SLOTS>$DIMMS (SLOTS=$SLOTS)"
+	fi
 	(( $(mib "$MEM") % 1024 == 0 )) || die "MEM=$MEM: want whole GiB, e.g. 4G"
 	mem_g=$(( $(mib "$MEM") / 1024 ))
 	(( mem_g % NODES == 0 )) || die "MEM=$MEM does not split evenly over NODES=$NODES"
@@ -93,7 +98,7 @@ guest_settings() {
 	# Guest RAM is allocated lazily (reserve=off): a guest larger than the
 	# host starts, then swaps. Refused unless asked for.
 	local total limit what
-	guest_mib=$(( mem_g * 1024 + DIMMS * $(mib "$DIMM_SIZE") ))
+	guest_mib=$(( mem_g * 1024 + DIMMS * $(mib "$DIMM_SIZE") + $( [ "$VMEM" = 0 ] && echo 0 || mib "$VMEM") ))
 	total=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 	limit=$(ram_limit_mib "$total")
 	overcommit=""

@@ -11,9 +11,12 @@ OPS the operations of the phase done so far) and
   interval (Student's t over the snapshots): "leak PHASE: S pages/op [LO,
   HI]", and an MMT-TEST line that fails when the interval excludes zero
   by more than one page per operation (HI < -1: pages lost with every
-  operation; LO > 1: gained);
-- writes OUTDIR/stress.md: per phase, the slope, MemFree, slab and managed
-  pages (all zones) at its start and end, and their differences;
+  operation; LO > 1: gained); a phase of two snapshots (a start and an end
+  in a configuration of their own, as pmem-raw) gets its difference,
+  "held PHASE: D pages from start to end", and no slope;
+- writes OUTDIR/stress.md: per phase, the slope, free pages, MemFree, slab
+  and managed pages (all zones) at its start and end, and their
+  differences;
 - writes OUTDIR/stress.png (gnuplot): free pages and slab against the
   phase's start at every snapshot, by operations, one line per phase.
 """
@@ -66,6 +69,10 @@ def leak_tests(phases, fits):
     for name, s in phases.items():
         r = fits[name]
         test = "stress.%s.leak-slope" % name
+        if len(s) == 2:         # a start and an end in their own configuration
+            out.append("held %s: %+d pages from start to end (two snapshots, compared, not fitted)" % (
+                name, s[1][1] - s[0][1]))
+            continue
         if r is None:
             out.append("MMT-TEST not ok %s # %d snapshots over %d operations: no slope" % (
                 test, len(s), s[-1][0] - s[0][0]))
@@ -84,17 +91,19 @@ def main(log, out):
     if not phases:
         sys.exit("no MMT-STATE lines in %s" % log)
     os.makedirs(out, exist_ok=True)
-    rows = ["| phase | snapshots | free pages: slope per op [95% CI] | MemFree start -> end (kB) | diff | slab start -> end (kB) | diff | managed pages diff |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = ["| phase | snapshots | free pages: slope per op [95% CI] | free pages start -> end | diff | MemFree start -> end (kB) | diff | slab start -> end (kB) | diff | managed pages diff |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     fits = slopes(phases)
     for name, s in phases.items():
         a, b = s[0], s[-1]
         r = fits[name]
-        rows.append("| %s | %d over %d ops | %s | %d -> %d | %+d | %d -> %d | %+d (limit 2048) | %+d (limit 0) |" % (
+        rows.append("| %s | %d over %d ops | %s | %d -> %d | %+d | %d -> %d | %+d | %d -> %d | %+d (limit 2048) | %+d (limit 0) |" % (
             name, len(s), b[0] - a[0], "%.2f [%.2f, %.2f]" % r if r else "-",
-            a[2], b[2], b[2] - a[2], a[3], b[3], b[3] - a[3], b[4] - a[4]))
+            a[1], b[1], b[1] - a[1], a[2], b[2], b[2] - a[2], a[3], b[3], b[3] - a[3], b[4] - a[4]))
     owner = [l.split(None, 1)[1].rstrip("\n") for l in open(log, errors="replace")
              if l.startswith("MMT-OWNER ")]
+    slab = [l.split(None, 1)[1].rstrip("\n") for l in open(log, errors="replace")
+            if l.startswith("MMT-SLAB ")]
     with open(os.path.join(out, "stress.md"), "w") as f:
         f.write("Where: QEMU TCG guest of `make stress` (16 GiB, 2 vCPUs, 8 GiB legacy pmem,\n"
                 "two 1 GiB pc-dimms); snapshots with caches dropped. A phase fails when\n"
@@ -104,6 +113,9 @@ def main(log, out):
             f.write("\npage_owner: pages held at the end of the phase less those at its start,\n"
                     "by allocation stack (the page allocator's own frames left out):\n\n"
                     + "\n".join("    " + l for l in owner) + "\n")
+        if slab:
+            f.write("\nslab caches whose pages changed most over the phase (/proc/slabinfo):\n\n"
+                    + "\n".join("    " + l for l in slab) + "\n")
     dat = os.path.join(out, "stress.dat")
     with open(dat, "w") as f:
         for name, s in phases.items():

@@ -18,7 +18,8 @@ pmem_pages() { sed -n 's/.*"size":\([0-9]*\).*/\1/p' /tmp/ns.json | head -n 1 | 
 # every mode's first bind (a create), a MIB-MiB pattern written, REBINDS
 # rounds of one rebind per mode, modes interleaved, the pattern checked
 # every PMEM_CHECK_EVERY [10] rounds and at the end (then PMEM_AT_CHECK
-# ROUND runs, if set); each bind with every
+# ROUND runs, if set, and once with ROUND 0 before the first rebind, the
+# pattern written); each bind with every
 # CPU cap of PMEM_CAPS. Each rebind's wall time (ndctl disable +
 # enable) goes to /tmp/pmem.wall as "MODE NS", the traced events to
 # /tmp/pmem.ev (series_events). Non-zero, with the reason on stderr, on any
@@ -42,6 +43,7 @@ pmem_series() {
 		done
 	done
 	pattern write "$dev" "$mib" "$seed" || { series_stop; return 1; }
+	[ -z "${PMEM_AT_CHECK:-}" ] || $PMEM_AT_CHECK 0
 	i=1
 	while [ $i -le "$n" ]; do
 		[ $((i % 10)) = 1 ] && echo "MMT-PROGRESS pmem $ns_mode map=$map: rebind round $i/$n"

@@ -43,23 +43,29 @@ same_state() {
 	fi
 }
 
-# owner_snap FILE: pages allocated now, by allocation stack (page_owner,
-# booted with page_owner=on): "PAGES frame;frame;..." lines, the page
-# allocator's own frames left out. owner_diff PHASE BEFORE AFTER: the
-# stacks that hold more pages, or fewer, after the phase than before, as
+# owner_snap PHASE WHEN: pages allocated now, by allocation stack
+# (page_owner, booted with page_owner=on): "PAGES frame;frame;..." lines,
+# the page allocator's own frames left out, into /tmp/owner.PHASE.WHEN.
+# owner_diff PHASE BEFORE AFTER: the stacks that hold more pages, or fewer, after the phase than before, as
 # MMT-OWNER lines for the host (scripts/stress-report.py).
+# page_owner's read() fails with ENOMEM when a record does not fit the
+# count asked for (busybox awk reads in small pieces): read it a page at
+# a time with dd.
 PAGE_OWNER=/sys/kernel/debug/page_owner
 owner_snap() {
-	[ -r $PAGE_OWNER ] || return 0
-	awk '/^Page allocated via order/ { o = $5; sub(",", "", o); for (pages = 1; o > 0; o--) pages *= 2; st = ""; n = 0; rec = 1; next }
+	[ -r $PAGE_OWNER ] || { t_fail "stress.$1.page-owner" "no $PAGE_OWNER (page_owner=on?)"; return 0; }
+	{ dd if=$PAGE_OWNER bs=4096 2>/dev/null || echo MMT-READ-FAILED; } |
+	awk '/^MMT-READ-FAILED/ { bad = 1 }
+	     /^Page allocated via order/ { o = $5; sub(",", "", o); for (pages = 1; o > 0; o--) pages *= 2; st = ""; n = 0; rec = 1; next }
 	     rec && /^ / { f = $1; sub(/\+0x.*/, "", f)
 		if (f ~ /stack_trace|page_owner|alloc_hook|prep_new_page|get_page_from_freelist|alloc_pages|alloc_frozen|folio_alloc|__alloc/) next
 		if (n++ < 6) st = st ";" f; next }
 	     rec && /^$/ { held[st] += pages; rec = 0 }
-	     END { for (k in held) print held[k], k }' $PAGE_OWNER > "$1"
+	     END { if (bad) exit 1; for (k in held) print held[k], k }' > "/tmp/owner.$1.$2" ||
+		t_fail "stress.$1.page-owner" "reading $PAGE_OWNER failed"
 }
 owner_diff() {
-	[ -s "$2" ] && [ -s "$3" ] || return 0
+	[ -s "$2" ] && [ -s "$3" ] || { t_fail "stress.$1.page-owner" "no page_owner snapshot to compare"; return 0; }
 	awk 'NR == FNR { b[$2] = $1; next } { d = $1 - b[$2]; delete b[$2]; if (d) print d, $2 }
 	     END { for (k in b) print -b[k], k }' "$2" "$3" | sort -n > /tmp/owner.diff
 	awk -v p="$1" '{ t += $1 } END { printf "MMT-OWNER %s total %+d pages\n", p, t }' /tmp/owner.diff
@@ -67,11 +73,28 @@ owner_diff() {
 		awk -v p="$1" '{ printf "MMT-OWNER %s %+d %s\n", p, $1, $2 }'
 }
 
+# slab_snap PHASE WHEN: per slab cache, its pages and the kB its objects
+# in use take (/proc/slabinfo), into /tmp/slab.PHASE.WHEN. slab_diff PHASE
+# BEFORE AFTER: the caches whose pages changed most, as MMT-SLAB lines
+# (PHASE CACHE +PAGES pages +KB kB in use) for the host.
+slab_snap() {
+	awk 'NR > 2 { print $1, $15 * $6, int($2 * $4 / 1024) }' /proc/slabinfo > "/tmp/slab.$1.$2"
+}
+slab_diff() {
+	awk 'NR == FNR { p[$1] = $2; k[$1] = $3; next }
+	     { d = $2 - p[$1]; if (d) printf "%d %s %+d %+d\n", d < 0 ? -d : d, $1, d, $3 - k[$1] }' "$2" "$3" |
+		sort -rn | head -n 8 | awk -v p="$1" '{ printf "MMT-SLAB %s %s %s pages %s kB in use\n", p, $2, $3, $4 }'
+}
+
 # 200 rebinds of fsdax and devdax (50 rounds x 4 modes), data checked every
-# 5 rounds (20 binds); a snapshot every 20 rebinds, so that the slope tells
-# a per-rebind leak from caches filled once (a step). t_check keeps the
-# series' output, so the snapshots wait in a file. OPS counts the rebinds
-# of both configurations: fsdax's first, from 0, then devdax's.
+# 5 rounds (20 binds); a snapshot before the first rebind and every 20
+# rebinds, so that the slope tells a per-rebind leak from caches filled
+# once (a step). t_check keeps the series' output, so the snapshots wait in
+# a file. OPS counts the rebinds of both configurations: fsdax's first,
+# from 0, then devdax's. Both keep the memmap on the device (map=dev); the
+# raw namespace before and after (phase pmem-raw) maps its pages with the
+# memmap in RAM, 8 GiB of pmem: 128 MiB more in use, so its two snapshots
+# are compared with each other, not fitted with the others.
 pmem_snap() {
 	[ $(($2 % 5)) != 0 ] || snap pmem $((pmem_done + $2 * 4)) >> /tmp/pmem.snaps
 }
@@ -81,8 +104,9 @@ modprobe dax_pmem
 # them (else they would show as memory lost, then found)
 tbuf=$(cut -d' ' -f1 $T/buffer_size_kb)
 echo 16384 > $T/buffer_size_kb
-snap pmem 0; before=$S
-owner_snap /tmp/owner.pmem.0
+snap pmem-raw 0; before=$S
+owner_snap pmem 0
+slab_snap pmem 0
 : > /tmp/pmem.snaps
 pmem_done=0
 for cfg in "fsdax dev 4K" "devdax dev 2M"; do
@@ -91,10 +115,12 @@ for cfg in "fsdax dev 4K" "devdax dev 2M"; do
 	cat /tmp/pmem.snaps; : > /tmp/pmem.snaps
 	pmem_done=$((pmem_done + 200))
 done
-same_state pmem "$before" $pmem_done
-owner_snap /tmp/owner.pmem.1
+same_state pmem-raw "$before" $pmem_done
+owner_snap pmem 1
 owner_diff pmem /tmp/owner.pmem.0 /tmp/owner.pmem.1
-rm -f /tmp/owner.pmem.* /tmp/owner.diff
+slab_snap pmem 1
+slab_diff pmem /tmp/slab.pmem.0 /tmp/slab.pmem.1
+rm -f /tmp/owner.pmem.* /tmp/owner.diff /tmp/slab.pmem.*
 echo "$tbuf" > $T/buffer_size_kb
 
 # knob_race: the run-time switch cycles through every mode in the
@@ -123,6 +149,8 @@ if [ -z "$blocks" ]; then
 	t_fail stress.hotplug "no offline memory block: the pc-dimms did not arrive"
 else
 	set_state() { for b in $blocks; do echo "$1" > $MEMDIR/memory$b/state || return 1; done; }
+	# memhog's 512 MiB come and go as it runs: each snapshot is taken
+	# with it ended (and the switch still), then both start again
 	snap hotplug 0; before=$S
 	memhog 512 & hog=$!
 	knob_race
@@ -130,7 +158,12 @@ else
 	while [ $i -lt 20 ]; do
 		set_state online_movable && set_state offline || bad=$((bad + 1))
 		i=$((i + 1))
-		[ $((i % 2)) != 0 ] || [ $i = 20 ] || snap hotplug "$i"
+		[ $((i % 2)) != 0 ] || [ $i = 20 ] || {
+			kill $hog $knob; wait $hog $knob 2>/dev/null
+			snap hotplug "$i"
+			memhog 512 & hog=$!
+			knob_race
+		}
 	done
 	kill $hog $knob; wait $hog $knob 2>/dev/null
 	[ $bad = 0 ] && t_ok stress.hotplug.20-loops-under-pressure || t_fail stress.hotplug.20-loops-under-pressure "$bad of 20 loops failed"
@@ -139,9 +172,10 @@ else
 	# onlining made to fail part-way: the memory notifier refuses to online
 	if modprobe memory-notifier-error-inject 2>/dev/null; then
 		inj=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
+		# three rounds of the four modes: twelve operations for the slope
 		snap hotplug-fail 0; before=$S
 		k=0
-		for m in off cached nt auto; do
+		for m in off cached nt auto off cached nt auto off cached nt auto; do
 			echo $m > $MODE_KNOB
 			echo -12 > $inj
 			ok=0 n=0
@@ -152,23 +186,23 @@ else
 				echo online_movable > $MEMDIR/memory$b/state 2>/dev/null && ok=$((ok + 1))
 			done
 			echo 0 > $inj
-			[ $ok = $((n / 2)) ] && t_ok "stress.hotplug.fail-part-way.$m" ||
-				t_fail "stress.hotplug.fail-part-way.$m" "$ok of $n blocks onlined, expected $((n / 2))"
+			t="stress.hotplug.fail-part-way.$m.round$((k / 4 + 1))"
+			[ $ok = $((n / 2)) ] && t_ok "$t" || t_fail "$t" "$ok of $n blocks onlined, expected $((n / 2))"
 			# offline what onlined (writing offline to an offline
 			# block is -EINVAL, so not set_state), then check all
 			for b in $blocks; do
 				grep -q '^online' $MEMDIR/memory$b/state || continue
 				out=$(echo offline 2>&1 > $MEMDIR/memory$b/state) ||
-					t_fail "stress.hotplug.fail-part-way.$m" "block $b did not offline: $out"
+					t_fail "$t" "block $b did not offline: $out"
 			done
 			for b in $blocks; do
-				grep -q offline $MEMDIR/memory$b/state || t_fail "stress.hotplug.fail-part-way.$m" "block $b not offline again"
+				grep -q offline $MEMDIR/memory$b/state || t_fail "$t" "block $b not offline again"
 			done
 			k=$((k + 1))
-			[ $k = 4 ] || snap hotplug-fail $k
+			[ $k = 12 ] || snap hotplug-fail $k
 		done
 		rmmod memory-notifier-error-inject
-		same_state hotplug-fail "$before" 4
+		same_state hotplug-fail "$before" 12
 	else
 		t_fail stress.hotplug.fail-part-way "no memory-notifier-error-inject module"
 	fi
@@ -186,7 +220,14 @@ if [ -f $ko ] && [ -w $cpu1 ]; then
 		echo "$(echo off cached nt auto | cut -d' ' -f$((i % 4 + 1)))" > $MODE_KNOB
 		insmod $ko size_mib=4096 loops=1 && rmmod gpu_register || bad=$((bad + 1))
 		i=$((i + 1))
-		[ $((i % 4)) != 0 ] || [ $i = 20 ] || snap gpu "$i"
+		# each snapshot with both CPUs online and still (what a CPU's
+		# going offline drains and its coming online refills moves
+		# thousands of pages), then the flipping starts again
+		[ $((i % 4)) != 0 ] || [ $i = 20 ] || {
+			kill $flip; wait $flip 2>/dev/null; echo 1 > $cpu1
+			snap gpu "$i"
+			( while :; do echo 0 > $cpu1; echo 1 > $cpu1; done ) & flip=$!
+		}
 	done
 	kill $flip; wait $flip 2>/dev/null
 	echo 1 > $cpu1
