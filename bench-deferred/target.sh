@@ -16,7 +16,7 @@
 #             gpu_register.ko is built against /lib/modules/$(uname -r)/build;
 #             sizes MMT_gpu_gib (default 1,4,16; 80 needs 1.25 GiB of memmap)
 #   hotplug   online/offline the memory blocks that are offline now
-#   kselftest the series' kselftest (memory-hotplug/memmap_template.sh),
+#   kselftest the series' kselftest (memory-hotplug/memmap_tmpl.sh),
 #             installed from the tree and run by run_kselftest.sh
 #   pmem      DESTROYS the data of namespace0.0: only with
 #             MMT_PMEM_DESTROY=namespace0.0 (fsdax/devdax map=dev/mem binds)

@@ -76,8 +76,8 @@ for ((d = 0; d < DIMMS; d++)); do
 done
 qmp=""
 if [ "$VMEM" != 0 ]; then
-	qmp=$LOGS/$name.qmp
-	rm -f "$qmp"
+	# short: a socket's path must fit in 108 bytes
+	qmp=$(mktemp -u /tmp/mmt-qmp.XXXXXX)
 	args+=(-object "memory-backend-ram,id=vmem0,size=$VMEM,reserve=off"
 	       -device "virtio-mem-pci,id=vmemdev0,memdev=vmem0,node=0,requested-size=0"
 	       -qmp "unix:$qmp,server=on,wait=off")

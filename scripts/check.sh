@@ -106,7 +106,7 @@ hotplug_guest boot_test check-hotplug boot.hotplug kunit.enable=0
 logs+=("$LOGS/check-hotplug-boot.log" "$LOGS/check-hotplug.log")
 # A real driver's hotplug: virtio-mem plugged and unplugged by the host in
 # every mode, also with memory_hotplug.memmap_on_memory=1 (Debian's
-# default). x86_64 only: QEMU 7.2's arm64 virt machine has no virtio-mem.
+# default). x86_64 only: not tried on the arm64 virt machine.
 if [ "$ARCH" = x86_64 ]; then
 	vmem_guest boot_test check-virtio-mem boot.virtio-mem kunit.enable=0 memhp_default_state=online_movable
 	vmem_guest boot_test check-virtio-mem-mom boot.virtio-mem-memmap-on-memory kunit.enable=0 \

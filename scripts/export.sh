@@ -15,7 +15,7 @@ area_of() {	# the patch folder for commit $1
 	local files
 	files=$(git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1")
 	if grep -q -e '^tools/testing/' -e '/tests/' -e '_kunit\.c$' <<<"$files" &&
-	   ! grep -v -e '^tools/testing/' -e '/tests/' -e '_kunit\.c$' -e 'Kconfig' -e 'Makefile' <<<"$files" | grep -q .; then
+	   ! grep -v -e '^tools/testing/' -e '/tests/' -e '_kunit\.c$' -e 'Kconfig' -e 'Makefile' -e '^MAINTAINERS$' <<<"$files" | grep -q .; then
 		echo selftests
 	elif grep -q -e '^mm/' <<<"$files"; then
 		echo mm

@@ -80,7 +80,7 @@ guest_settings() {
 	size DIMM_SIZE
 	if [ "$VMEM" != 0 ]; then
 		size VMEM
-		[ "$ARCH" = x86_64 ] || die "VMEM=$VMEM: the virtio-mem guest is x86_64's (QEMU 7.2's arm64 virt machine has no virtio-mem)"
+		[ "$ARCH" = x86_64 ] || die "VMEM=$VMEM: the virtio-mem guest is x86_64's (not tried on the arm64 virt machine)"
 		(( SLOTS > DIMMS )) || die "VMEM=$VMEM needs a memory slot of its own: SLOTS>$DIMMS (SLOTS=$SLOTS)"
 	fi
 	(( $(mib "$MEM") % 1024 == 0 )) || die "MEM=$MEM: want whole GiB, e.g. 4G"

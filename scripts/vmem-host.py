@@ -13,9 +13,13 @@ QEMU (QEMU-PID) has exited.
 """
 import json
 import os
+import re
 import socket
 import sys
 import time
+
+
+REQUEST = re.compile(rb"MMT-VMEM-REQUEST (\d+)")
 
 
 def alive(pid):
@@ -76,16 +80,17 @@ def main(log, sock, dev, pid):
             buf += chunk
             *lines, buf = buf.split(b"\n")
             for raw in lines:
-                words = raw.decode(errors="replace").split()
-                if len(words) != 2 or words[0] != "MMT-VMEM-REQUEST" or not words[1].isdigit():
+                # anywhere in the line: kernel messages share the console
+                m = REQUEST.search(raw)
+                if not m:
                     continue
-                size = int(words[1])
+                size = int(m.group(1))
                 try:
                     execute(qmp, "qom-set", path=path, property="requested-size", value=size)
+                    got = execute(qmp, "qom-get", path=path, property="requested-size")
                 except (RuntimeError, EOFError, OSError) as e:
                     print("vmem-host: requested-size %d for %s refused: %s" % (size, dev, e), file=sys.stderr)
                     return 1
-                got = execute(qmp, "qom-get", path=path, property="requested-size")
                 print("vmem-host: %s requested-size %d (QEMU reads back %s)" % (dev, size, got), file=sys.stderr)
 
 

@@ -90,13 +90,13 @@ slab_diff() {
 # 5 rounds (20 binds); a snapshot before the first rebind and every 20
 # rebinds, so that the slope tells a per-rebind leak from caches filled
 # once (a step). t_check keeps the series' output, so the snapshots wait in
-# a file. OPS counts the rebinds of both configurations: fsdax's first,
-# from 0, then devdax's. Both keep the memmap on the device (map=dev); the
-# raw namespace before and after (phase pmem-raw) maps its pages with the
-# memmap in RAM, 8 GiB of pmem: 128 MiB more in use, so its two snapshots
-# are compared with each other, not fitted with the others.
+# a file. Each configuration is a phase of its own (pmem-fsdax,
+# pmem-devdax), OPS its rebinds. Both keep the memmap on the device
+# (map=dev); the raw namespace before and after (phase pmem-raw) maps its
+# pages with the memmap in RAM, 8 GiB of pmem: 128 MiB more in use, so its
+# two snapshots are compared with each other, not fitted.
 pmem_snap() {
-	[ $(($2 % 5)) != 0 ] || snap pmem $((pmem_done + $2 * 4)) >> /tmp/pmem.snaps
+	[ $(($2 % 5)) != 0 ] || snap "pmem-$1" $(($2 * 4)) >> /tmp/pmem.snaps
 }
 modprobe dax_pmem
 # series_start grows the trace buffers to 16 MiB a CPU: grown before the
